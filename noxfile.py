@@ -1,0 +1,138 @@
+"""Every check CI runs, one nox session each.
+
+``nox`` with no arguments runs what CI needs. Each distribution is tested in
+a virtual environment of its own holding only its declared dependencies (its
+siblings installed from their local paths, never from an index) and the test
+tools. The integration profiles install the built wheels by file path.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import nox
+
+sys.path.insert(0, str(Path(__file__).parent / "tools"))
+
+from workspace import ROOT, load_workspace, sibling_closure, test_requirements  # noqa: E402
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_existing_virtualenvs = False
+nox.options.error_on_missing_interpreters = False
+nox.options.sessions = ["versions", "lint", "typecheck", "tests", "build", "integration", "docs"]
+
+WORKSPACE = load_workspace()
+PACKAGES = sorted(WORKSPACE)
+DIST = ROOT / "dist"
+REPORTS = ROOT / ".reports"
+LINTED = ["packages", "tools", "integration_tests", "docs", "noxfile.py"]
+
+
+def _junit(name: str) -> str:
+    REPORTS.mkdir(exist_ok=True)
+    return f"--junitxml={REPORTS / name}.xml"
+
+
+def _install_with_siblings(session: nox.Session, name: str, *, editable: bool = False) -> None:
+    paths = [str(dist.path) for dist in sibling_closure(WORKSPACE, name)]
+    if editable:
+        session.install(*[arg for path in paths for arg in ("-e", path)])
+    else:
+        session.install(*paths)
+
+
+@nox.session
+@nox.parametrize("package", PACKAGES)
+def tests(session: nox.Session, package: str) -> None:
+    """One distribution's tests, alone with its declared dependencies."""
+    _install_with_siblings(session, package)
+    session.install(*test_requirements("test"))
+    args = ["pytest", str(WORKSPACE[package].tests_dir), "-q", _junit(f"tests-{package}")]
+    if package == "aiohttp-testing":
+        # Its pytest plugin is under test; pytest-asyncio's coexistence is
+        # exercised by dedicated tests that enable it explicitly.
+        args += ["-p", "no:asyncio"]
+    session.run(*args, *session.posargs)
+
+
+@nox.session
+def versions(session: nox.Session) -> None:
+    """Declared ranges admit the siblings' versions; imports are declared."""
+    session.install("packaging", "pytest")
+    session.run("python", "tools/check_versions.py")
+    session.run("pytest", "tools/tests", "-q", "-p", "no:asyncio", _junit("versions"))
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff, for style and for formatting."""
+    session.install(*test_requirements("lint"))
+    session.run("ruff", "check", *LINTED)
+    session.run("ruff", "format", "--check", *LINTED)
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over each distribution's sources."""
+    for name in PACKAGES:
+        session.install(str(WORKSPACE[name].path))
+    session.install(*test_requirements("typecheck"))
+    for name in PACKAGES:
+        session.run("mypy", str(WORKSPACE[name].path / "src"))
+
+
+def build_all(session: nox.Session) -> list[Path]:
+    """Wheel and sdist of every distribution into ``dist/``."""
+    if DIST.exists():
+        shutil.rmtree(DIST)
+    for name in PACKAGES:
+        session.run(
+            "uv", "build", "--quiet", "--sdist", "--wheel", "--out-dir", str(DIST),
+            str(WORKSPACE[name].path), external=True,
+        )  # fmt: skip
+    return sorted(DIST.iterdir())
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Twelve files in ``dist/``: a wheel and an sdist per distribution."""
+    built = build_all(session)
+    session.log("\n".join(path.name for path in built))
+    if len(built) != 2 * len(PACKAGES):
+        session.error(f"expected {2 * len(PACKAGES)} files in dist/, got {len(built)}")
+
+
+@nox.session
+def integration(session: nox.Session) -> None:
+    """Install profiles from the built wheels, each in a fresh environment."""
+    if not DIST.exists() or len(list(DIST.glob("*.whl"))) != len(PACKAGES):
+        build_all(session)
+    session.install(*test_requirements("test"))
+    session.run(
+        "pytest", "integration_tests", "-q", "-p", "no:asyncio", _junit("integration"),
+        *session.posargs, env={"AIOHTTP_DIST_DIR": str(DIST)},
+    )  # fmt: skip
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """The Sphinx documentation, with warnings as errors."""
+    session.install(*test_requirements("docs"))
+    session.run("sphinx-build", "-W", "--keep-going", "-q", "-b", "html", "docs", "docs/_build/html")
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Serve the example application on http://127.0.0.1:8080 on our server."""
+    _install_with_siblings(session, "aiohttp")
+    session.run("python", "docs/examples/serve_app.py", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks against the real aiohttp, installed from PyPI in its own venv."""
+    _install_with_siblings(session, "aiohttp")
+    session.install(*test_requirements("test"))
+    session.run("python", "tools/bench/run_all.py", *session.posargs)
