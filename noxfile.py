@@ -16,7 +16,7 @@ import nox
 
 sys.path.insert(0, str(Path(__file__).parent / "tools"))
 
-from workspace import ROOT, load_workspace, sibling_closure, test_requirements  # noqa: E402
+from workspace import ROOT, dependency_group, load_workspace, sibling_closure
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = False
@@ -48,7 +48,7 @@ def _install_with_siblings(session: nox.Session, name: str, *, editable: bool = 
 def tests(session: nox.Session, package: str) -> None:
     """One distribution's tests, alone with its declared dependencies."""
     _install_with_siblings(session, package)
-    session.install(*test_requirements("test"))
+    session.install(*dependency_group("test"))
     args = ["pytest", str(WORKSPACE[package].tests_dir), "-q", _junit(f"tests-{package}")]
     if package == "aiohttp-testing":
         # Its pytest plugin is under test; pytest-asyncio's coexistence is
@@ -68,7 +68,7 @@ def versions(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff, for style and for formatting."""
-    session.install(*test_requirements("lint"))
+    session.install(*dependency_group("lint"))
     session.run("ruff", "check", *LINTED)
     session.run("ruff", "format", "--check", *LINTED)
 
@@ -78,7 +78,7 @@ def typecheck(session: nox.Session) -> None:
     """mypy --strict over each distribution's sources."""
     for name in PACKAGES:
         session.install(str(WORKSPACE[name].path))
-    session.install(*test_requirements("typecheck"))
+    session.install(*dependency_group("typecheck"))
     for name in PACKAGES:
         session.run("mypy", str(WORKSPACE[name].path / "src"))
 
@@ -109,7 +109,7 @@ def integration(session: nox.Session) -> None:
     """Install profiles from the built wheels, each in a fresh environment."""
     if not DIST.exists() or len(list(DIST.glob("*.whl"))) != len(PACKAGES):
         build_all(session)
-    session.install(*test_requirements("test"))
+    session.install(*dependency_group("test"))
     session.run(
         "pytest", "integration_tests", "-q", "-p", "no:asyncio", _junit("integration"),
         *session.posargs, env={"AIOHTTP_DIST_DIR": str(DIST)},
@@ -119,8 +119,10 @@ def integration(session: nox.Session) -> None:
 @nox.session
 def docs(session: nox.Session) -> None:
     """The Sphinx documentation, with warnings as errors."""
-    session.install(*test_requirements("docs"))
-    session.run("sphinx-build", "-W", "--keep-going", "-q", "-b", "html", "docs", "docs/_build/html")
+    session.install(*dependency_group("docs"))
+    session.run(
+        "sphinx-build", "-W", "--keep-going", "-q", "-b", "html", "docs", "docs/_build/html"
+    )
 
 
 @nox.session
@@ -134,5 +136,5 @@ def serve(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Benchmarks against the real aiohttp, installed from PyPI in its own venv."""
     _install_with_siblings(session, "aiohttp")
-    session.install(*test_requirements("test"))
+    session.install(*dependency_group("test"))
     session.run("python", "tools/bench/run_all.py", *session.posargs)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from workspace import ROOT, load_workspace  # noqa: E402
+from workspace import ROOT, load_workspace
 
 __all__ = ["bump", "compatible_range", "next_version"]
 

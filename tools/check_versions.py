@@ -21,7 +21,7 @@ from packaging.version import Version
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from workspace import ROOT, Distribution, load_workspace  # noqa: E402
+from workspace import ROOT, Distribution, load_workspace
 
 __all__ = ["FORBIDDEN", "find_problems", "main"]
 

@@ -8,11 +8,12 @@ siblings it declares. This module is that one view.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ROOT", "Distribution", "load_workspace", "sibling_closure", "test_requirements"]
+import tomllib
+
+__all__ = ["ROOT", "Distribution", "dependency_group", "load_workspace", "sibling_closure"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,7 +87,7 @@ def sibling_closure(workspace: dict[str, Distribution], name: str) -> list[Distr
     return ordered
 
 
-def test_requirements(group: str, root: Path = ROOT) -> list[str]:
+def dependency_group(group: str, root: Path = ROOT) -> list[str]:
     """A dependency group of the workspace's root ``pyproject.toml``."""
     data = tomllib.loads((root / "pyproject.toml").read_text())
     return list(data["dependency-groups"][group])

@@ -10,10 +10,9 @@ import aiohttp
 
 
 async def fetch_json(url: str, **params: str) -> Any:
-    async with aiohttp.ClientSession() as session:
-        async with session.get(url, params=params) as response:
-            response.raise_for_status()
-            return await response.json()
+    async with aiohttp.ClientSession() as session, session.get(url, params=params) as response:
+        response.raise_for_status()
+        return await response.json()
 
 
 if __name__ == "__main__":

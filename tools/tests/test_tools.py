@@ -10,9 +10,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bump import bump, compatible_range, next_version  # noqa: E402
-from check_versions import find_problems  # noqa: E402
-from workspace import ROOT, load_workspace, sibling_closure  # noqa: E402
+from bump import bump, compatible_range, next_version
+from check_versions import find_problems
+from workspace import ROOT, load_workspace, sibling_closure
 
 
 @pytest.fixture
@@ -31,7 +31,9 @@ def test_the_real_tree_is_consistent() -> None:
 
 def test_broken_range_is_reported(tree: Path) -> None:
     client = tree / "packages" / "aiohttp-client" / "pyproject.toml"
-    client.write_text(client.read_text().replace("aiohttp-wire>=0.1,<0.2", "aiohttp-wire>=0.2,<0.3"))
+    client.write_text(
+        client.read_text().replace("aiohttp-wire>=0.1,<0.2", "aiohttp-wire>=0.2,<0.3")
+    )
     problems = find_problems(tree)
     assert any("does not admit aiohttp-wire 0.1.0" in p for p in problems), problems
 
@@ -44,7 +46,9 @@ def test_undeclared_import_is_reported(tree: Path) -> None:
 
 
 @pytest.mark.parametrize(("importer", "imported"), [("client", "server"), ("server", "client")])
-def test_client_and_server_never_import_each_other(tree: Path, importer: str, imported: str) -> None:
+def test_client_and_server_never_import_each_other(
+    tree: Path, importer: str, imported: str
+) -> None:
     pyproject = tree / "packages" / f"aiohttp-{importer}" / "pyproject.toml"
     pyproject.write_text(
         pyproject.read_text().replace(
@@ -85,7 +89,12 @@ def test_bump_meta_package_to_explicit_version(tree: Path) -> None:
 
 @pytest.mark.parametrize(
     ("version", "expected"),
-    [("0.1.0", ">=0.1,<0.2"), ("0.12.3", ">=0.12,<0.13"), ("1.4.0", ">=1.4,<2"), ("3.13.3", ">=3.13,<4")],
+    [
+        ("0.1.0", ">=0.1,<0.2"),
+        ("0.12.3", ">=0.12,<0.13"),
+        ("1.4.0", ">=1.4,<2"),
+        ("3.13.3", ">=3.13,<4"),
+    ],
 )
 def test_compatible_range(version: str, expected: str) -> None:
     assert compatible_range(version) == expected
@@ -101,6 +110,10 @@ def test_next_version() -> None:
 
 def test_sibling_closure_orders_dependencies_first() -> None:
     names = [d.name for d in sibling_closure(load_workspace(), "aiohttp-testing")]
-    assert names.index("aiohttp-wire") < names.index("aiohttp-websocket") < names.index("aiohttp-client")
+    assert (
+        names.index("aiohttp-wire")
+        < names.index("aiohttp-websocket")
+        < names.index("aiohttp-client")
+    )
     assert names[-1] == "aiohttp-testing"
     assert "aiohttp" not in names

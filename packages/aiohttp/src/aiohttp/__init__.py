@@ -1,3 +1,5 @@
-"""The aiohttp namespace, reassembled from the aiohttp-* distributions."""
+"""``aiohttp``: re-exports from nothing yet."""
 
 __version__ = "3.13.3"
+
+__all__: list[str] = []

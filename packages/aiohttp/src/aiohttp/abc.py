@@ -1,0 +1,3 @@
+"""``aiohttp.abc``: re-exports from nothing yet."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""``aiohttp.base_protocol``: re-exports from nothing yet."""
+
+__all__: list[str] = []

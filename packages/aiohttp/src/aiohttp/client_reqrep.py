@@ -1,0 +1,3 @@
+"""``aiohttp.client_reqrep``: re-exports from nothing yet."""
+
+__all__: list[str] = []

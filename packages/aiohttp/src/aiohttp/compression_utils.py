@@ -1,0 +1,3 @@
+"""``aiohttp.compression_utils``: re-exports from nothing yet."""
+
+__all__: list[str] = []

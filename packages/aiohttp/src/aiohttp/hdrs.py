@@ -1,0 +1,3 @@
+"""``aiohttp.hdrs``: re-exports from nothing yet."""
+
+__all__: list[str] = []

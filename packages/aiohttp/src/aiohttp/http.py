@@ -1,0 +1,3 @@
+"""``aiohttp.http``: re-exports from nothing yet."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""``aiohttp.tcp_helpers``: re-exports from nothing yet."""
+
+__all__: list[str] = []

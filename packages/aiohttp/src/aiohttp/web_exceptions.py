@@ -1,0 +1,3 @@
+"""``aiohttp.web_exceptions``: re-exports from nothing yet."""
+
+__all__: list[str] = []

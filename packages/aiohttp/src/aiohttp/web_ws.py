@@ -1,0 +1,3 @@
+"""``aiohttp.web_ws``: re-exports from nothing yet."""
+
+__all__: list[str] = []

@@ -1,0 +1,107 @@
+"""The meta-package is re-exports only, and every name is its home's very object."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+from pathlib import Path
+
+import pytest
+
+import aiohttp
+
+PACKAGE_DIR = Path(aiohttp.__file__).parent
+HOMES = ("aiohttp_wire", "aiohttp_websocket", "aiohttp_client", "aiohttp_server", "aiohttp_testing")
+
+#: aiohttp 3.13's module map: applications, plugins and test suites import these.
+MODULE_MAP = [
+    "abc", "base_protocol", "client", "client_exceptions", "client_middlewares",
+    "client_middleware_digest_auth", "client_proto", "client_reqrep", "client_ws",
+    "compression_utils", "connector", "cookiejar", "formdata", "hdrs", "helpers", "http",
+    "http_exceptions", "http_parser", "http_websocket", "http_writer", "log", "multipart",
+    "payload", "payload_streamer", "pytest_plugin", "resolver", "streams", "tcp_helpers",
+    "test_utils", "tracing", "typedefs", "web", "web_app", "web_exceptions",
+    "web_fileresponse", "web_log", "web_middlewares", "web_protocol", "web_request",
+    "web_response", "web_routedef", "web_runner", "web_server", "web_urldispatcher", "web_ws",
+    "worker",
+]  # fmt: skip
+
+
+def _module_files() -> list[Path]:
+    return sorted(PACKAGE_DIR.glob("*.py"))
+
+
+def _reexports(path: Path) -> list[tuple[str, str]]:
+    """(home module, name) for every re-export; fails on anything else."""
+    tree = ast.parse(path.read_text())
+    found = []
+    for index, node in enumerate(tree.body):
+        if index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue  # the docstring
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] in (
+            ["__version__"],
+            ["__all__"],
+        ):
+            continue
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "__name__ == '__main__'":
+            continue  # `python -m aiohttp.web` delegates to the home's main()
+        assert isinstance(node, ast.ImportFrom), f"{path.name}:{node.lineno}: not a re-export"
+        assert node.level == 0, f"{path.name}:{node.lineno}: relative import"
+        assert node.module, f"{path.name}:{node.lineno}: relative import"
+        assert node.module.split(".")[0] in HOMES, f"{path.name}:{node.lineno}: {node.module}"
+        for alias in node.names:
+            assert alias.asname == alias.name, (
+                f"{path.name}:{node.lineno}: write `{alias.name} as {alias.name}`"
+            )
+            found.append((node.module, alias.name))
+    return found
+
+
+@pytest.mark.parametrize("path", _module_files(), ids=lambda p: p.name)
+def test_module_is_reexports_only(path: Path) -> None:
+    _reexports(path)
+
+
+@pytest.mark.parametrize("path", _module_files(), ids=lambda p: p.name)
+def test_every_name_is_the_home_object(path: Path) -> None:
+    module_name = "aiohttp" if path.stem == "__init__" else f"aiohttp.{path.stem}"
+    if path.stem == "__main__":
+        pytest.fail("the meta-package has no __main__")
+    module = importlib.import_module(module_name)
+    for home, name in _reexports(path):
+        assert getattr(module, name) is getattr(importlib.import_module(home), name), (
+            f"{module_name}.{name} is not {home}.{name}"
+        )
+
+
+def test_module_map_is_complete() -> None:
+    present = {info.name for info in pkgutil.iter_modules(aiohttp.__path__)}
+    assert sorted(set(MODULE_MAP) - present) == []
+
+
+def test_all_lists_exactly_the_reexports() -> None:
+    for path in _module_files():
+        module_name = "aiohttp" if path.stem == "__init__" else f"aiohttp.{path.stem}"
+        module = importlib.import_module(module_name)
+        names = {name for _, name in _reexports(path)}
+        if hasattr(module, "__all__"):
+            assert set(module.__all__) == names, module_name
+
+
+def test_version_is_the_api_level() -> None:
+    assert aiohttp.__version__ == "3.13.3"
+
+
+def test_alias_modules_match_the_surface_table() -> None:
+    """``tools/gen_meta.py`` was run after the homes last changed."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[3]
+    result = subprocess.run(
+        [sys.executable, str(root / "tools" / "gen_meta.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
