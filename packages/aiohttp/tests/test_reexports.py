@@ -44,6 +44,8 @@ def _reexports(path: Path) -> list[tuple[str, str]]:
             ["__all__"],
         ):
             continue
+        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", None) == "__all__":
+            continue
         if isinstance(node, ast.If) and ast.unparse(node.test) == "__name__ == '__main__'":
             continue  # `python -m aiohttp.web` delegates to the home's main()
         assert isinstance(node, ast.ImportFrom), f"{path.name}:{node.lineno}: not a re-export"
