@@ -53,7 +53,7 @@ def tests(session: nox.Session, package: str) -> None:
     if package == "aiohttp-testing":
         # Its pytest plugin is under test; pytest-asyncio's coexistence is
         # exercised by dedicated tests that enable it explicitly.
-        args += ["-p", "no:asyncio"]
+        args += ["-p", "no:asyncio", "-W", "ignore::pytest.PytestConfigWarning"]
     session.run(*args, *session.posargs)
 
 
@@ -62,7 +62,16 @@ def versions(session: nox.Session) -> None:
     """Declared ranges admit the siblings' versions; imports are declared."""
     session.install("packaging", "pytest")
     session.run("python", "tools/check_versions.py")
-    session.run("pytest", "tools/tests", "-q", "-p", "no:asyncio", _junit("versions"))
+    session.run(
+        "pytest",
+        "tools/tests",
+        "-q",
+        "-p",
+        "no:asyncio",
+        "-W",
+        "ignore::pytest.PytestConfigWarning",
+        _junit("versions"),
+    )
 
 
 @nox.session
@@ -92,7 +101,7 @@ def build_all(session: nox.Session) -> list[Path]:
             "uv", "build", "--quiet", "--sdist", "--wheel", "--out-dir", str(DIST),
             str(WORKSPACE[name].path), external=True,
         )  # fmt: skip
-    return sorted(DIST.iterdir())
+    return sorted([*DIST.glob("*.whl"), *DIST.glob("*.tar.gz")])
 
 
 @nox.session
@@ -111,7 +120,7 @@ def integration(session: nox.Session) -> None:
         build_all(session)
     session.install(*dependency_group("test"))
     session.run(
-        "pytest", "integration_tests", "-q", "-p", "no:asyncio", _junit("integration"),
+        "pytest", "integration_tests", "-q", "-p", "no:asyncio", "-W", "ignore::pytest.PytestConfigWarning", _junit("integration"),
         *session.posargs, env={"AIOHTTP_DIST_DIR": str(DIST)},
     )  # fmt: skip
 
