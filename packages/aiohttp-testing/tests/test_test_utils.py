@@ -1,0 +1,195 @@
+"""test_utils over real loopback sockets, driven by the plugin's own loop."""
+
+from __future__ import annotations
+
+import asyncio
+import unittest
+import warnings
+
+import pytest
+from yarl import URL
+
+from aiohttp_client import ClientSession, CookieJar
+from aiohttp_client.client_exceptions import ClientError
+from aiohttp_server import web
+from aiohttp_testing.test_utils import (
+    AioHTTPTestCase,
+    RawTestServer,
+    TestClient,
+    TestServer,
+    loop_context,
+    make_mocked_coro,
+    make_mocked_request,
+    unittest_run_loop,
+    unused_port,
+)
+
+
+async def hello(request: web.Request) -> web.Response:
+    return web.Response(text="ok")
+
+
+def make_app() -> web.Application:
+    app = web.Application()
+    app.router.add_get("/", hello)
+    return app
+
+
+async def test_server_and_client_started_by_hand(loop: asyncio.AbstractEventLoop) -> None:
+    async with TestClient(TestServer(make_app())) as client:
+        resp = await client.get("/")
+        assert resp.status == 200
+        assert await resp.text() == "ok"
+        assert client.port > 0
+        assert client.host == "127.0.0.1"
+        assert client.scheme == "http"
+        assert client.make_url("/x") == URL(f"http://127.0.0.1:{client.port}/x")
+    assert client.server.closed
+
+
+async def test_context_manager_request(loop: asyncio.AbstractEventLoop) -> None:
+    async with TestClient(TestServer(make_app())) as client, client.get("/") as resp:
+        assert await resp.text() == "ok"
+
+
+def test_client_requires_a_test_server() -> None:
+    with pytest.raises(TypeError, match="server must be TestServer instance"):
+        TestClient(make_app())  # type: ignore[arg-type]
+
+
+async def test_session_request_does_not_join_relative_paths(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    async with TestClient(TestServer(make_app())) as client:
+        with pytest.raises((ClientError, ValueError)):
+            await client.session.request("GET", "/")
+
+
+async def test_default_cookie_jar_is_unsafe(loop: asyncio.AbstractEventLoop) -> None:
+    async def set_cookie(request: web.Request) -> web.Response:
+        resp = web.Response(text="set")
+        resp.set_cookie("name", "value")
+        return resp
+
+    async def echo_cookie(request: web.Request) -> web.Response:
+        return web.Response(text=request.cookies.get("name", "missing"))
+
+    app = web.Application()
+    app.router.add_get("/set", set_cookie)
+    app.router.add_get("/get", echo_cookie)
+    async with TestClient(TestServer(app)) as client:
+        assert isinstance(client.session.cookie_jar, CookieJar)
+        await (await client.get("/set")).read()
+        # Cookies from an IP address are kept only by an unsafe jar.
+        assert await (await client.get("/get")).text() == "value"
+
+
+async def test_close_releases_handed_out_responses(loop: asyncio.AbstractEventLoop) -> None:
+    client = TestClient(TestServer(make_app()))
+    await client.start_server()
+    resp = await client.get("/")
+    await client.close()
+    assert resp.closed
+    assert client.session.closed
+
+
+async def test_raw_test_server(loop: asyncio.AbstractEventLoop) -> None:
+    async def handler(request: web.BaseRequest) -> web.Response:
+        return web.Response(text=request.method)
+
+    async with TestClient(RawTestServer(handler)) as client:
+        resp = await client.post("/anything")
+        assert await resp.text() == "POST"
+        assert client.app is None
+
+
+async def test_websocket_through_test_client(loop: asyncio.AbstractEventLoop) -> None:
+    async def ws_handler(request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        async for msg in ws:
+            await ws.send_str(msg.data.upper())
+        return ws
+
+    app = web.Application()
+    app.router.add_get("/ws", ws_handler)
+    async with TestClient(TestServer(app)) as client:
+        ws = await client.ws_connect("/ws")
+        await ws.send_str("hi")
+        assert await ws.receive_str() == "HI"
+    assert ws.closed
+
+
+async def test_make_url_rejects_absolute_urls(loop: asyncio.AbstractEventLoop) -> None:
+    async with TestServer(make_app()) as server:
+        with pytest.raises(AssertionError):
+            server.make_url("http://example.com/")
+
+
+def test_make_mocked_request() -> None:
+    req = make_mocked_request("GET", "/path?a=1", headers={"X-Token": "t"})
+    assert req.method == "GET"
+    assert req.path == "/path"
+    assert req.query["a"] == "1"
+    assert req.headers["X-Token"] == "t"
+    assert req.match_info == {}
+
+
+def test_make_mocked_request_with_app_and_match_info() -> None:
+    app = web.Application()
+    req = make_mocked_request("POST", "/items/3", app=app, match_info={"id": "3"})
+    assert req.match_info == {"id": "3"}
+
+
+async def test_make_mocked_coro() -> None:
+    coro = make_mocked_coro(42)
+    assert await coro(1, two=2) == 42
+    coro.assert_called_once_with(1, two=2)
+    failing = make_mocked_coro(raise_exception=ValueError("boom"))
+    with pytest.raises(ValueError, match="boom"):
+        await failing()
+
+
+def test_unused_port_is_bindable() -> None:
+    import socket
+
+    port = unused_port()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", port))
+
+
+def test_loop_context_gives_a_fresh_loop() -> None:
+    with loop_context() as the_loop:
+        assert the_loop.run_until_complete(asyncio.sleep(0, "done")) == "done"
+    assert the_loop.is_closed()
+
+
+def test_unittest_run_loop_is_deprecated_and_transparent() -> None:
+    def f() -> int:
+        return 1
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        wrapped = unittest_run_loop(f)
+    assert wrapped is f
+    assert caught[0].category is DeprecationWarning
+
+
+class _SampleCase(AioHTTPTestCase):
+    async def get_application(self) -> web.Application:
+        return make_app()
+
+    async def test_index(self) -> None:
+        resp = await self.client.request("GET", "/")
+        assert resp.status == 200
+        assert await resp.text() == "ok"
+        assert self.app is self.server.app
+        assert isinstance(self.client.session, ClientSession)
+
+
+def test_aiohttp_test_case_runs_under_unittest() -> None:
+    result = unittest.TestResult()
+    unittest.defaultTestLoader.loadTestsFromTestCase(_SampleCase).run(result)
+    assert result.testsRun == 1
+    assert result.errors == []
+    assert result.failures == []
