@@ -27,6 +27,8 @@ WORKSPACE = load_workspace()
 PACKAGES = sorted(WORKSPACE)
 DIST = ROOT / "dist"
 REPORTS = ROOT / ".reports"
+#: Run pytest without pytest-asyncio (its ini options are then unknown: fine).
+NO_ASYNCIO = ["-p", "no:asyncio", "-W", "ignore::pytest.PytestConfigWarning"]
 LINTED = ["packages", "tools", "integration_tests", "docs", "noxfile.py"]
 
 
@@ -53,7 +55,7 @@ def tests(session: nox.Session, package: str) -> None:
     if package == "aiohttp-testing":
         # Its pytest plugin is under test; pytest-asyncio's coexistence is
         # exercised by dedicated tests that enable it explicitly.
-        args += ["-p", "no:asyncio", "-W", "ignore::pytest.PytestConfigWarning"]
+        args += [*NO_ASYNCIO]
     session.run(*args, *session.posargs)
 
 
@@ -120,7 +122,7 @@ def integration(session: nox.Session) -> None:
         build_all(session)
     session.install(*dependency_group("test"))
     session.run(
-        "pytest", "integration_tests", "-q", "-p", "no:asyncio", "-W", "ignore::pytest.PytestConfigWarning", _junit("integration"),
+        "pytest", "integration_tests", "-q", *NO_ASYNCIO, _junit("integration"),
         *session.posargs, env={"AIOHTTP_DIST_DIR": str(DIST)},
     )  # fmt: skip
 

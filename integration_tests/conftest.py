@@ -36,7 +36,7 @@ def wheel(dist_dir: Path) -> Callable[[str], Path]:
     return find
 
 
-def _uv() -> list[str]:
+def uv() -> list[str]:
     found = shutil.which("uv")
     return [found] if found else [sys.executable, "-m", "uv"]
 
@@ -47,10 +47,10 @@ def venv(tmp_path: Path) -> Callable[..., Path]:
 
     def make(*wheels: Path) -> Path:
         target = tmp_path / "venv"
-        subprocess.run([*_uv(), "venv", "--quiet", "-p", sys.executable, str(target)], check=True)
+        subprocess.run([*uv(), "venv", "--quiet", "-p", sys.executable, str(target)], check=True)
         python = target / "bin" / "python"
         subprocess.run(
-            [*_uv(), "pip", "install", "--quiet", "-p", str(python), *map(str, wheels)],
+            [*uv(), "pip", "install", "--quiet", "-p", str(python), *map(str, wheels)],
             check=True,
         )
         return python

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import run_probe
+from conftest import PROBES, run_probe, uv
 
 OURS = ["aiohttp-wire", "aiohttp-websocket", "aiohttp-client", "aiohttp-server", "aiohttp-testing"]
 
@@ -14,13 +15,42 @@ def test_full_profile_gives_the_whole_aiohttp_surface(
     venv: Callable[..., Path], wheel: Callable[[str], Path]
 ) -> None:
     python = venv(*(wheel(name) for name in [*OURS, "aiohttp"]))
-    output = run_probe(python, "full_surface")
-    assert "surface ok" in output
+    assert "surface ok" in run_probe(python, "full_surface")
+    assert "roundtrip ok" in run_probe(python, "full_roundtrip")
 
 
 def test_client_only_profile_brings_no_server_code(
     venv: Callable[..., Path], wheel: Callable[[str], Path]
 ) -> None:
     python = venv(wheel("aiohttp-client"), wheel("aiohttp-websocket"), wheel("aiohttp-wire"))
-    output = run_probe(python, "client_only")
-    assert "client only ok" in output
+    assert "client only ok" in run_probe(python, "client_only")
+    assert "client request ok" in run_probe(python, "client_request")
+
+
+def test_pytest_aiohttp_runs_on_our_meta_package(
+    venv: Callable[..., Path], wheel: Callable[[str], Path], tmp_path: Path
+) -> None:
+    python = venv(*(wheel(name) for name in [*OURS, "aiohttp"]))
+    subprocess.run(
+        [*uv(), "pip", "install", "--quiet", "-p", str(python), "pytest", "pytest-asyncio"],
+        check=True,
+    )
+    # --no-deps: pytest-aiohttp must run on our aiohttp, never pull the real one.
+    subprocess.run(
+        [*uv(), "pip", "install", "--quiet", "--no-deps", "-p", str(python), "pytest-aiohttp"],
+        check=True,
+    )
+    sample = tmp_path / "test_sample.py"
+    sample.write_text((PROBES / "pytest_aiohttp_sample.py").read_text())
+    result = subprocess.run(
+        [str(python), "-m", "pytest", str(sample), "-q", "-p", "no:cacheprovider",
+         "-o", "asyncio_mode=auto", "-o", "asyncio_default_fixture_loop_scope=function"],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed" in result.stdout
+    version = subprocess.run(
+        [str(python), "-c", "import aiohttp, aiohttp_server; print(aiohttp.__file__)"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert "site-packages/aiohttp/" in version.stdout
