@@ -53,9 +53,8 @@ def tests(session: nox.Session, package: str) -> None:
     session.install(*dependency_group("test"))
     args = ["pytest", str(WORKSPACE[package].tests_dir), "-q", _junit(f"tests-{package}")]
     if package == "aiohttp-testing":
-        # Its pytest plugin is under test; pytest-asyncio's coexistence is
-        # exercised by dedicated tests that enable it explicitly.
-        args += [*NO_ASYNCIO]
+        # Its own pytest plugin runs these tests, as it runs users' suites.
+        args += NO_ASYNCIO
     session.run(*args, *session.posargs)
 
 
@@ -64,16 +63,7 @@ def versions(session: nox.Session) -> None:
     """Declared ranges admit the siblings' versions; imports are declared."""
     session.install("packaging", "pytest")
     session.run("python", "tools/check_versions.py")
-    session.run(
-        "pytest",
-        "tools/tests",
-        "-q",
-        "-p",
-        "no:asyncio",
-        "-W",
-        "ignore::pytest.PytestConfigWarning",
-        _junit("versions"),
-    )
+    session.run("pytest", "tools/tests", "-q", *NO_ASYNCIO, _junit("versions"))
 
 
 @nox.session
