@@ -1,0 +1,146 @@
+"""Small parsers the server side shares: Content-Type, HTTP dates, ETag lists.
+
+They live here rather than in ``aiohttp_wire.helpers`` because only the
+server's request and response objects need them, and they sit on per-request
+paths where a lean, allocation-light implementation matters.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from email.utils import parsedate_to_datetime
+from types import MappingProxyType
+
+from aiohttp_wire.helpers import ETag
+
+__all__ = [
+    "ETAG_ANY",
+    "LIST_QUOTED_ETAG_RE",
+    "QUOTED_ETAG_RE",
+    "format_http_date",
+    "parse_content_type",
+    "parse_etag_list",
+    "parse_http_date",
+    "validate_etag_value",
+]
+
+_EMPTY_PARAMS: MappingProxyType[str, str] = MappingProxyType({})
+_CT_CACHE: dict[str, tuple[str, MappingProxyType[str, str]]] = {}
+_CT_CACHE_MAX = 256
+
+ETAG_ANY = "*"
+# An entity tag: optional W/ prefix and a quoted string of etagc characters.
+_ETAGC = r"[!#-}\x80-\xff]+"
+QUOTED_ETAG_RE = re.compile(rf'(W/)?"({_ETAGC})"')
+LIST_QUOTED_ETAG_RE = re.compile(rf"({QUOTED_ETAG_RE.pattern})(?:\s*,\s*|$)|(.)")
+_ETAG_VALUE_RE = re.compile(_ETAGC)
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+        if "\\" in value:
+            value = re.sub(r"\\(.)", r"\1", value)
+    return value
+
+
+def _parse_content_type_uncached(raw: str) -> tuple[str, MappingProxyType[str, str]]:
+    mime, sep, rest = raw.partition(";")
+    mime = mime.strip().lower()
+    if not sep:
+        return mime, _EMPTY_PARAMS
+    params: dict[str, str] = {}
+    for item in _split_params(rest):
+        key, eq, value = item.partition("=")
+        key = key.strip().lower()
+        if not key or not eq:
+            continue
+        params[key] = _unquote(value.strip())
+    return mime, MappingProxyType(params)
+
+
+def _split_params(rest: str) -> list[str]:
+    """Split on ``;`` outside quoted strings."""
+    if '"' not in rest:
+        return rest.split(";")
+    items: list[str] = []
+    buf: list[str] = []
+    quoted = escaped = False
+    for ch in rest:
+        if escaped:
+            escaped = False
+        elif ch == "\\" and quoted:
+            escaped = True
+        elif ch == '"':
+            quoted = not quoted
+        elif ch == ";" and not quoted:
+            items.append("".join(buf))
+            buf = []
+            continue
+        buf.append(ch)
+    items.append("".join(buf))
+    return items
+
+
+def parse_content_type(raw: str | None) -> tuple[str, MappingProxyType[str, str]]:
+    """Return the lower-cased media type and its parameters (cached by raw value)."""
+    if not raw:
+        return "", _EMPTY_PARAMS
+    hit = _CT_CACHE.get(raw)
+    if hit is not None:
+        return hit
+    result = _parse_content_type_uncached(raw)
+    if len(_CT_CACHE) >= _CT_CACHE_MAX:
+        _CT_CACHE.clear()
+    _CT_CACHE[raw] = result
+    return result
+
+
+def parse_http_date(value: str | None) -> datetime.datetime | None:
+    """Parse an HTTP-date into an aware UTC datetime; ``None`` when absent or invalid."""
+    if not value:
+        return None
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+    return parsed
+
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def format_http_date(value: datetime.datetime) -> str:
+    """Format a datetime as an IMF-fixdate (RFC 9110 section 5.6.7)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.timezone.utc)
+    return (
+        f"{_WEEKDAYS[value.weekday()]}, {value.day:02d} {_MONTHS[value.month - 1]} "
+        f"{value.year:04d} {value.hour:02d}:{value.minute:02d}:{value.second:02d} GMT"
+    )
+
+
+def parse_etag_list(value: str | None) -> tuple[ETag, ...] | None:
+    """Parse an If-Match / If-None-Match value; ``*`` gives ``(ETag("*"),)``."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value == ETAG_ANY:
+        return (ETag(value=ETAG_ANY),)
+    tags: list[ETag] = []
+    for match in LIST_QUOTED_ETAG_RE.finditer(value):
+        if match.group(4) is not None:
+            # Garbage between tags: RFC 9110 says to treat the list as unparsable.
+            return ()
+        tags.append(ETag(value=match.group(3), is_weak=bool(match.group(2))))
+    return tuple(tags)
+
+
+def validate_etag_value(value: str) -> None:
+    """Raise ``ValueError`` unless ``value`` is usable inside a quoted entity tag."""
+    if value != ETAG_ANY and not _ETAG_VALUE_RE.fullmatch(value):
+        raise ValueError(f"Value {value!r} is not a valid etag. Maybe it contains '\"'?")
