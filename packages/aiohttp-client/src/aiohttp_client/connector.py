@@ -182,6 +182,7 @@ class BaseConnector:
     """
 
     allowed_protocol_schema_set: frozenset[str] = HIGH_LEVEL_SCHEMA_SET | {"", "tcp"}
+    _closed = True  # until __init__ succeeds, so that __del__ has nothing to do
 
     def __init__(
         self,
@@ -735,22 +736,16 @@ class TCPConnector(BaseConnector):
         else:
             self._cached_hosts.clear()
 
-    def close(self, *, abort_ssl: bool = False) -> Awaitable[None]:
-        """Close connections, stop pending lookups and close the resolver we created."""
+    def _close(self, *, abort_ssl: bool = False) -> list[asyncio.Future[None]]:
+        """Also stop pending lookups and close the resolver we created."""
+        waiters = super()._close(abort_ssl=abort_ssl)
         for task in self._resolve_tasks.values():
             task.cancel()
         self._resolve_tasks.clear()
-        closed = super().close(abort_ssl=abort_ssl)
-        if not self._resolver_owner:
-            return closed
-        self._resolver_owner = False
-        resolver_close = self._resolver.close()
-
-        async def _both() -> None:
-            await closed
-            await resolver_close
-
-        return _both()
+        if self._resolver_owner and not self._loop.is_closed():
+            self._resolver_owner = False
+            waiters.append(self._loop.create_task(self._resolver.close()))
+        return waiters
 
     # -- DNS ---------------------------------------------------------------------------
 
@@ -866,7 +861,8 @@ class TCPConnector(BaseConnector):
         server_hostname: str | None,
         fingerprint: Fingerprint | None,
         client_error: type[ClientConnectorError],
-    ) -> tuple[asyncio.Transport, ResponseHandler]:
+        factory: Callable[[], asyncio.Protocol] | None = None,
+    ) -> tuple[asyncio.Transport, Any]:
         """Resolve, connect (Happy Eyeballs), TLS-handshake and pin: one new connection."""
         try:
             hosts = await self._resolve_host(host, port, traces)
@@ -888,9 +884,13 @@ class TCPConnector(BaseConnector):
             raise ClientConnectorDNSError(key, OSError(f"No addresses for {host}"))
         try:
             if timeout.sock_connect is None:
-                return await self._connect_infos(infos, sslcontext, server_hostname, fingerprint)
+                return await self._connect_infos(
+                    infos, sslcontext, server_hostname, fingerprint, factory or self._factory
+                )
             async with ceil_timeout(timeout.sock_connect, timeout.ceil_threshold):
-                return await self._connect_infos(infos, sslcontext, server_hostname, fingerprint)
+                return await self._connect_infos(
+                    infos, sslcontext, server_hostname, fingerprint, factory or self._factory
+                )
         except ClientConnectionError:
             raise
         except asyncio.TimeoutError as exc:
@@ -906,11 +906,12 @@ class TCPConnector(BaseConnector):
         sslcontext: ssl.SSLContext | None,
         server_hostname: str | None,
         fingerprint: Fingerprint | None,
-    ) -> tuple[asyncio.Transport, ResponseHandler]:
+        factory: Callable[[], asyncio.Protocol],
+    ) -> tuple[asyncio.Transport, Any]:
         sock = await self._connect_sock(infos)
         try:
             transport, proto = await self._loop.create_connection(
-                self._factory, sock=sock, ssl=sslcontext, server_hostname=server_hostname
+                factory, sock=sock, ssl=sslcontext, server_hostname=server_hostname
             )
         except BaseException:
             sock.close()
@@ -998,9 +999,9 @@ class TCPConnector(BaseConnector):
         proxy_port = proxy.port
         assert proxy_port is not None
         key = req.connection_key
-        proxy_tls = None
-        if proxy.scheme == "https":
-            proxy_tls = _default_ssl_context(True)
+        # An https:// proxy is verified like the targets, with the connector's setting.
+        proxy_tls = self._ssl_context_for(True) if proxy.scheme == "https" else None
+        tunnel = req.is_ssl()
         transport, proto = await self._open(
             proxy_host,
             proxy_port,
@@ -1011,54 +1012,39 @@ class TCPConnector(BaseConnector):
             server_hostname=proxy_host.rstrip(".") if proxy_tls is not None else None,
             fingerprint=None,
             client_error=ClientProxyConnectionError,
+            factory=(lambda: _TunnelProtocol(self._loop)) if tunnel else self._factory,
         )
-        if not req.is_ssl():
-            return proto
+        if not tunnel:
+            return cast(ResponseHandler, proto)
+        assert isinstance(proto, _TunnelProtocol)
         try:
-            await self._tunnel(req, transport, proto, timeout)
-            sslcontext, fingerprint = self._request_ssl(req)
-            assert sslcontext is not None
-            try:
-                if timeout.sock_connect is None:
-                    tls = await self._loop.start_tls(
-                        transport, proto, sslcontext, server_hostname=_server_hostname(req)
-                    )
-                else:
-                    async with ceil_timeout(timeout.sock_connect, timeout.ceil_threshold):
-                        tls = await self._loop.start_tls(
-                            transport, proto, sslcontext, server_hostname=_server_hostname(req)
-                        )
-            except asyncio.TimeoutError as exc:
-                if getattr(exc, "errno", None) is not None:
-                    raise _ssl_error(key, exc, ClientConnectorError) from exc
-                raise ConnectionTimeoutError(f"Connection timeout to host {req.url}") from exc
-            except OSError as exc:
-                raise _ssl_error(key, exc, ClientConnectorError) from exc
-            assert tls is not None
-            if fingerprint is not None:
-                fingerprint.check(tls)  # type: ignore[arg-type]
+            if timeout.sock_connect is None:
+                return await self._tunnel(req, key, transport, proto)
+            async with ceil_timeout(timeout.sock_connect, timeout.ceil_threshold):
+                return await self._tunnel(req, key, transport, proto)
+        except asyncio.TimeoutError as exc:
+            transport.close()
+            if getattr(exc, "errno", None) is not None:
+                raise ClientConnectorError(key, exc) from exc
+            raise ConnectionTimeoutError(f"Connection timeout to host {req.url}") from exc
         except BaseException:
             transport.close()
-            proto.close()
             raise
-        return proto
 
     async def _tunnel(
         self,
         req: ClientRequest,
+        key: ConnectionKey,
         transport: asyncio.Transport,
-        proto: ResponseHandler,
-        timeout: ClientTimeout,
-    ) -> None:
-        """Ask the proxy for a ``CONNECT`` tunnel to the target; raise unless it says 2xx."""
+        tunnel: _TunnelProtocol,
+    ) -> ResponseHandler:
+        """``CONNECT`` through the proxy, then TLS to the target over the tunnel."""
         port = req.port
         authority = f"[{req.host}]:{port}" if ":" in req.host else f"{req.host}:{port}"
         lines = [f"CONNECT {authority} HTTP/1.1", f"Host: {authority}"]
-        proxy_headers = req.proxy_headers
-        headers: dict[str, str] = {}
-        if proxy_headers:
-            for name, value in proxy_headers.items():
-                headers[name] = value
+        headers: CIMultiDict[str] = CIMultiDict()
+        if req.proxy_headers:
+            headers.extend(req.proxy_headers)
         auth: BasicAuth | None = req.proxy_auth
         if auth is not None:
             headers[hdrs.PROXY_AUTHORIZATION] = auth.encode()
@@ -1069,20 +1055,89 @@ class TCPConnector(BaseConnector):
             if "\r" in line or "\n" in line or "\x00" in line:
                 raise ValueError(f"Invalid proxy header {name!r}")
             lines.append(line)
-        proto.set_response_params(skip_payload=True, read_timeout=timeout.sock_read)
         transport.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
-        message, _ = await proto.read()
-        if message.code // 100 != 2:
-            request_headers = CIMultiDictProxy(CIMultiDict(headers))
+        try:
+            head = await tunnel.head
+        except OSError as exc:
+            raise ClientProxyConnectionError(key, exc) from exc
+        status, reason, response_headers = _parse_proxy_head(head, key)
+        if status // 100 != 2:
             proxy = req.proxy
             assert proxy is not None
             raise ClientHttpProxyError(
-                RequestInfo(proxy, hdrs.METH_CONNECT, request_headers),
+                RequestInfo(proxy, hdrs.METH_CONNECT, CIMultiDictProxy(headers)),
                 (),
-                status=message.code,
-                message=message.reason,
-                headers=message.headers,
+                status=status,
+                message=reason,
+                headers=response_headers,
             )
+        sslcontext, fingerprint = self._request_ssl(req)
+        assert sslcontext is not None
+        proto = self._factory()
+        try:
+            tls = await self._loop.start_tls(
+                transport, proto, sslcontext, server_hostname=_server_hostname(req)
+            )
+        except OSError as exc:
+            if isinstance(exc, asyncio.TimeoutError) and exc.errno is None:
+                raise
+            raise _ssl_error(key, exc, ClientConnectorError) from exc
+        assert tls is not None
+        proto.connection_made(tls)  # start_tls leaves that to us
+        if fingerprint is not None:
+            try:
+                fingerprint.check(tls)  # type: ignore[arg-type]
+            except BaseException:
+                tls.close()
+                raise
+        return proto
+
+
+class _TunnelProtocol(asyncio.Protocol):
+    """Collects the proxy's answer to ``CONNECT`` (until TLS takes the transport over)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._buf = bytearray()
+        self.head: asyncio.Future[bytes] = loop.create_future()
+
+    def data_received(self, data: bytes) -> None:
+        if self.head.done():
+            return
+        self._buf += data
+        end = self._buf.find(b"\r\n\r\n")
+        if end >= 0:
+            self.head.set_result(bytes(self._buf[:end]))
+        elif len(self._buf) > _MAX_PROXY_HEAD:
+            self.head.set_exception(OSError("The proxy's answer to CONNECT is too long"))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.head.done():
+            self.head.set_exception(
+                ConnectionResetError("The proxy closed the connection before answering CONNECT")
+            )
+
+
+_MAX_PROXY_HEAD = 65536
+
+
+def _parse_proxy_head(head: bytes, key: ConnectionKey) -> tuple[int, str, CIMultiDictProxy[str]]:
+    """Status, reason and headers of the proxy's answer to ``CONNECT``."""
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    parts = status_line.split(" ", 2)
+    if (
+        len(parts) < 2
+        or not parts[0].startswith("HTTP/1.")
+        or not (len(parts[1]) == 3 and parts[1].isdigit())
+    ):
+        raise ClientProxyConnectionError(
+            key, OSError(f"Malformed answer to CONNECT: {status_line!r}")
+        )
+    headers: CIMultiDict[str] = CIMultiDict()
+    for line in header_lines:
+        name, sep, value = line.partition(":")
+        if sep:
+            headers.add(name.strip(), value.strip())
+    return int(parts[1]), parts[2] if len(parts) > 2 else "", CIMultiDictProxy(headers)
 
 
 def _server_hostname(req: ClientRequest) -> str:
