@@ -222,7 +222,7 @@ class BaseConnector:
                 DeprecationWarning,
                 stacklevel=2,
             )
-        self._cleanup_closed_transports: list[asyncio.BaseTransport] = []
+        self._cleanup_closed_transports: list[asyncio.Transport] = []
         self._cleanup_closed_handle: asyncio.TimerHandle | None = None
         self._factory: Callable[[], ResponseHandler] = lambda: ResponseHandler(loop)
 
@@ -340,7 +340,7 @@ class BaseConnector:
             async with ceil_timeout(timeout.connect, timeout.ceil_threshold):
                 return await self._connect(req, key, traces, timeout)
         except asyncio.TimeoutError as exc:
-            if getattr(exc, "errno", None) is not None:
+            if isinstance(exc, OSError) and exc.errno is not None:
                 raise
             raise ConnectionTimeoutError(f"Connection timeout to host {req.url}") from exc
 
@@ -441,7 +441,7 @@ class BaseConnector:
         self._cleanup_closed_handle = None
         transports, self._cleanup_closed_transports = self._cleanup_closed_transports, []
         for transport in transports:
-            transport.abort()  # type: ignore[attr-defined]
+            transport.abort()
 
     def _schedule_cleanup(self) -> None:
         timeout = self._keepalive_timeout
@@ -498,12 +498,12 @@ class BaseConnector:
         for proto in protocols:
             transport = proto.transport
             if abort_ssl and transport is not None:
-                transport.abort()  # type: ignore[attr-defined]
+                transport.abort()
             proto.close()
             if not proto.closed.done():
                 waiters.append(proto.closed)
         for transport in self._cleanup_closed_transports:
-            transport.abort()  # type: ignore[attr-defined]
+            transport.abort()
         self._cleanup_closed_transports.clear()
         for _, fut in self._waiters:
             if not fut.done():
@@ -847,7 +847,7 @@ class TCPConnector(BaseConnector):
             fingerprint=fingerprint,
             client_error=ClientConnectorError,
         )
-        return proto
+        return cast(ResponseHandler, proto)
 
     async def _open(
         self,
@@ -894,7 +894,7 @@ class TCPConnector(BaseConnector):
         except ClientConnectionError:
             raise
         except asyncio.TimeoutError as exc:
-            if getattr(exc, "errno", None) is not None:
+            if isinstance(exc, OSError) and exc.errno is not None:
                 raise client_error(key, exc) from exc
             raise ConnectionTimeoutError(f"Connection timeout to host {host}:{port}") from exc
         except OSError as exc:
@@ -1024,7 +1024,7 @@ class TCPConnector(BaseConnector):
                 return await self._tunnel(req, key, transport, proto)
         except asyncio.TimeoutError as exc:
             transport.close()
-            if getattr(exc, "errno", None) is not None:
+            if isinstance(exc, OSError) and exc.errno is not None:
                 raise ClientConnectorError(key, exc) from exc
             raise ConnectionTimeoutError(f"Connection timeout to host {req.url}") from exc
         except BaseException:
@@ -1086,7 +1086,7 @@ class TCPConnector(BaseConnector):
         proto.connection_made(tls)  # start_tls leaves that to us
         if fingerprint is not None:
             try:
-                fingerprint.check(tls)  # type: ignore[arg-type]
+                fingerprint.check(cast(asyncio.Transport, tls))
             except BaseException:
                 tls.close()
                 raise
@@ -1217,7 +1217,7 @@ class UnixConnector(BaseConnector):
                 async with ceil_timeout(timeout.sock_connect, timeout.ceil_threshold):
                     _, proto = await self._loop.create_unix_connection(self._factory, self._path)
         except asyncio.TimeoutError as exc:
-            if getattr(exc, "errno", None) is not None:
+            if isinstance(exc, OSError) and exc.errno is not None:
                 raise ClientConnectorError(req.connection_key, exc) from exc
             raise ConnectionTimeoutError(f"Connection timeout to unix socket {self._path}") from exc
         except OSError as exc:

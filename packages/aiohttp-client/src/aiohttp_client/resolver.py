@@ -43,12 +43,15 @@ class ThreadedResolver(AbstractResolver):
                 if len(address) < 3:
                     continue  # IPv6 not supported by this Python build
                 if address[3]:
-                    resolved_host, port_str = socket.getnameinfo(address, _NUMERIC)
+                    resolved_host, port_str = socket.getnameinfo(
+                        (str(address[0]), int(address[1]), int(address[2]), int(address[3])),
+                        _NUMERIC,
+                    )
                     resolved_port = int(port_str)
                 else:
-                    resolved_host, resolved_port = address[0], address[1]
+                    resolved_host, resolved_port = str(address[0]), int(address[1])
             elif fam == socket.AF_INET:
-                resolved_host, resolved_port = address[0], address[1]
+                resolved_host, resolved_port = str(address[0]), int(address[1])
             else:
                 continue
             results.append(
