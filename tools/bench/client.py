@@ -70,10 +70,13 @@ http {{
 # -- the measured side (runs under either interpreter) -------------------------------------
 
 
-async def _scenario(name: str, url: str, count: int, concurrency: int) -> dict[str, float]:
-    import aiohttp
+async def _scenario(impl: str, url: str, count: int, concurrency: int) -> dict[str, float]:
+    if impl == "ours":
+        from aiohttp_client.client import ClientSession
+    else:
+        from aiohttp import ClientSession
 
-    async with aiohttp.ClientSession() as session:
+    async with ClientSession() as session:
         for _ in range(50):  # warm the pool and the code paths
             async with session.get(url) as resp:
                 await resp.read()
@@ -137,13 +140,14 @@ def _start_nginx(root: Path) -> tuple[subprocess.Popen[bytes], int]:
     return proc, port
 
 
-def _measure(python: Path, url: str, count: int, concurrency: int) -> dict[str, float]:
+def _measure(impl: str, url: str, count: int, concurrency: int) -> dict[str, float]:
+    python = OURS_PYTHON if impl == "ours" else REAL_PYTHON
     out = subprocess.run(
         [
             str(python),
             str(HERE),
             "--worker",
-            "run",
+            impl,
             "--url",
             url,
             "--count",
@@ -195,8 +199,8 @@ def main() -> None:
                 best = {"ours": 0.0, "real": 0.0}
                 best_mb = {"ours": 0.0, "real": 0.0}
                 for _ in range(args.rounds):
-                    for who, python in (("ours", OURS_PYTHON), ("real", REAL_PYTHON)):
-                        res = _measure(python, url, count, concurrency)
+                    for who in ("ours", "real"):
+                        res = _measure(who, url, count, concurrency)
                         best[who] = max(best[who], res["requests"] / res["seconds"])
                         best_mb[who] = max(best_mb[who], res["bytes"] / res["seconds"] / 1e6)
                 ratio = best["ours"] / best["real"]

@@ -150,7 +150,7 @@ class Connection:
         protocol = self._protocol
         if protocol is not None:
             self._protocol = None
-            self._connector._release(self._key, protocol, should_close=protocol.should_close)
+            self._connector._release(self._key, protocol)
 
     @property
     def closed(self) -> bool:
