@@ -1,0 +1,323 @@
+"""BaseRequest / Request properties and body readers on constructed requests."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from multidict import CIMultiDict
+from yarl import URL
+
+from aiohttp_server.web_app import Application
+from aiohttp_server.web_exceptions import HTTPRequestEntityTooLarge, HTTPUnsupportedMediaType
+from aiohttp_wire.helpers import ETag
+from aiohttp_wire.http_version import HttpVersion10
+
+RequestFactory = Any
+
+
+async def test_request_line_properties(make_request: RequestFactory) -> None:
+    req = make_request("GET", "/path/to%20x?a=1&b=2&a=3", {"Host": "example.com:8080"})
+    assert req.method == "GET"
+    assert req.version == (1, 1)
+    assert req.path == "/path/to x"
+    assert req.raw_path == "/path/to%20x?a=1&b=2&a=3"
+    assert req.path_qs == "/path/to%20x?a=1&b=2&a=3"
+    assert req.query_string == "a=1&b=2&a=3"
+    assert req.query.getall("a") == ["1", "3"]
+    assert req.rel_url == URL("/path/to%20x?a=1&b=2&a=3")
+    assert req.host == "example.com:8080"
+    assert req.scheme == "http" and not req.secure
+    assert req.url == URL("http://example.com:8080/path/to%20x?a=1&b=2&a=3")
+    assert req.remote == "127.0.0.1"
+    assert req.keep_alive
+    assert req.headers["Host"] == "example.com:8080"
+    assert req.raw_headers == ((b"Host", b"example.com:8080"),)
+    assert req.get_extra_info("peername") == ("127.0.0.1", 34567)
+    assert req.get_extra_info("nope", 5) == 5
+    assert req.transport is not None
+    assert "GET /path/to%20x" in repr(req)
+
+
+class _Transport:
+    def __init__(self, **extra: Any) -> None:
+        self.extra = extra
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return self.extra.get(name, default)
+
+
+async def test_https_from_sslcontext(make_request: RequestFactory) -> None:
+    import ssl
+
+    ctx = ssl.create_default_context()
+    req = make_request("GET", "/", {"Host": "h"}, transport=_Transport(sslcontext=ctx))
+    assert req.scheme == "https" and req.secure
+    assert req.url == URL("https://h/")
+    assert req.remote is None
+
+
+async def test_unix_peername(make_request: RequestFactory) -> None:
+    req = make_request("GET", "/", transport=_Transport(peername="/tmp/sock"))
+    assert req.remote == "/tmp/sock"
+
+
+async def test_closing_and_http10(make_request: RequestFactory) -> None:
+    req = make_request("GET", "/", closing=True, version=HttpVersion10)
+    assert not req.keep_alive
+    assert req.version == HttpVersion10
+
+
+async def test_absolute_form_target(make_request: RequestFactory) -> None:
+    req = make_request("GET", "http://proxy.example:81/x?y=1", {"Host": "other"})
+    assert req.host == "proxy.example:81"
+    assert req.path == "/x"
+    assert req.url == URL("http://proxy.example:81/x?y=1")
+
+
+async def test_cookies(make_request: RequestFactory) -> None:
+    req = make_request("GET", "/", {"Cookie": "a=1; b=two"})
+    assert dict(req.cookies) == {"a": "1", "b": "two"}
+    with pytest.raises(TypeError):
+        req.cookies["c"] = "x"
+    assert dict(make_request("GET", "/").cookies) == {}
+
+
+async def test_content_headers(make_request: RequestFactory) -> None:
+    req = make_request(
+        "POST",
+        "/",
+        {"Content-Type": 'text/html; charset="UTF-8"', "Content-Length": "12"},
+    )
+    assert req.content_type == "text/html"
+    assert req.charset == "UTF-8"
+    assert req.content_length == 12
+    bare = make_request("GET", "/")
+    assert bare.content_type == "application/octet-stream"
+    assert bare.charset is None and bare.content_length is None
+
+
+async def test_conditional_headers(make_request: RequestFactory) -> None:
+    date = "Wed, 21 Oct 2015 07:28:00 GMT"
+    when = datetime.datetime(2015, 10, 21, 7, 28, tzinfo=datetime.timezone.utc)
+    req = make_request(
+        "GET",
+        "/",
+        {
+            "If-Modified-Since": date,
+            "If-Unmodified-Since": date,
+            "If-Range": date,
+            "If-Match": '"a", W/"b"',
+            "If-None-Match": "*",
+        },
+    )
+    assert req.if_modified_since == when
+    assert req.if_unmodified_since == when
+    assert req.if_range == when
+    assert req.if_match == (ETag("a"), ETag("b", is_weak=True))
+    assert req.if_none_match == (ETag("*"),)
+    bad = make_request("GET", "/", {"If-Modified-Since": "garbage", "If-Match": "nope"})
+    assert bad.if_modified_since is None
+    assert bad.if_match == ()
+    none = make_request("GET", "/")
+    assert none.if_match is None and none.if_none_match is None and none.if_range is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("bytes=0-499", slice(0, 500, 1)),
+        ("bytes=500-", slice(500, None, 1)),
+        ("bytes=-500", slice(-500, None, 1)),
+        ("bytes=5-5", slice(5, 6, 1)),
+    ],
+)
+async def test_http_range(make_request: RequestFactory, value: str, expected: slice) -> None:
+    assert make_request("GET", "/", {"Range": value}).http_range == expected
+
+
+@pytest.mark.parametrize("value", ["bytes=9-1", "items=0-1", "bytes=0-1,3-4", "bytes=-", "x"])
+async def test_http_range_invalid(make_request: RequestFactory, value: str) -> None:
+    with pytest.raises(ValueError):
+        make_request("GET", "/", {"Range": value}).http_range  # noqa: B018
+
+
+async def test_no_range(make_request: RequestFactory) -> None:
+    assert make_request("GET", "/").http_range == slice(None, None, 1)
+
+
+async def test_forwarded(make_request: RequestFactory) -> None:
+    req = make_request(
+        "GET",
+        "/",
+        [
+            ("Forwarded", 'for=192.0.2.60;proto=http;by="[2001:db8::1]:80", for=unknown'),
+            ("Forwarded", 'host="a\\"b"'),
+        ],
+    )
+    fwd = req.forwarded
+    assert len(fwd) == 3
+    assert fwd[0] == {"for": "192.0.2.60", "proto": "http", "by": "[2001:db8::1]:80"}
+    assert fwd[1] == {"for": "unknown"}
+    assert fwd[2] == {"host": 'a"b'}
+    assert make_request("GET", "/").forwarded == ()
+
+
+async def test_forwarded_malformed_is_skipped(make_request: RequestFactory) -> None:
+    req = make_request("GET", "/", {"Forwarded": "for=1.2.3.4;;garbage here, proto=https"})
+    fwd = req.forwarded
+    assert fwd[0]["for"] == "1.2.3.4"
+    assert fwd[-1] == {"proto": "https"}
+
+
+async def test_read_text_json(make_request: RequestFactory) -> None:
+    req = make_request(
+        "POST", "/", {"Content-Type": "application/json"}, body=b'{"k": [1, "\\u00e9"]}'
+    )
+    assert req.body_exists and req.can_read_body
+    assert await req.json() == {"k": [1, "é"]}
+    assert await req.read() == b'{"k": [1, "\\u00e9"]}'
+    assert not req.can_read_body
+
+
+async def test_json_content_type_checked(make_request: RequestFactory) -> None:
+    req = make_request("POST", "/", {"Content-Type": "text/plain"}, body=b"{}")
+    with pytest.raises(HTTPUnsupportedMediaType):
+        await req.json()
+    assert await req.json(content_type=None) == {}
+    vendor = make_request("POST", "/", {"Content-Type": "application/vnd.x+json"}, body=b"[]")
+    assert await vendor.json() == []
+
+
+async def test_text_charset(make_request: RequestFactory) -> None:
+    req = make_request(
+        "POST", "/", {"Content-Type": "text/plain; charset=latin-1"}, body="é".encode("latin-1")
+    )
+    assert await req.text() == "é"
+    bad = make_request("POST", "/", {"Content-Type": "text/plain; charset=nope"}, body=b"x")
+    with pytest.raises(HTTPUnsupportedMediaType):
+        await bad.text()
+
+
+async def test_read_enforces_client_max_size(make_request: RequestFactory) -> None:
+    req = make_request("POST", "/", body=b"x" * 11, client_max_size=10)
+    with pytest.raises(HTTPRequestEntityTooLarge) as info:
+        await req.read()
+    assert info.value.status == 413
+    ok = make_request("POST", "/", body=b"x" * 10, client_max_size=10)
+    assert await ok.read() == b"x" * 10
+
+
+async def test_empty_body(make_request: RequestFactory) -> None:
+    req = make_request("GET", "/")
+    assert not req.body_exists and not req.can_read_body
+    assert await req.read() == b""
+    await req.release()
+
+
+async def test_release_discards_body(make_request: RequestFactory) -> None:
+    req = make_request("POST", "/", body=b"abc")
+    await req.release()
+    assert not req.can_read_body
+
+
+async def test_post_urlencoded(make_request: RequestFactory) -> None:
+    req = make_request(
+        "POST",
+        "/",
+        {"Content-Type": "application/x-www-form-urlencoded"},
+        body=b"a=1&b=%C3%A9&a=&c",
+    )
+    form = await req.post()
+    assert form.getall("a") == ["1", ""]
+    assert form["b"] == "é"
+    assert form["c"] == ""
+    assert await req.post() is form
+
+
+async def test_post_ignores_other_methods_and_types(make_request: RequestFactory) -> None:
+    assert len(await make_request("GET", "/", body=b"a=1").post()) == 0
+    req = make_request("POST", "/", {"Content-Type": "application/json"}, body=b"{}")
+    assert len(await req.post()) == 0
+
+
+async def test_post_too_large(make_request: RequestFactory) -> None:
+    req = make_request(
+        "POST",
+        "/",
+        {"Content-Type": "application/x-www-form-urlencoded"},
+        body=b"a=" + b"x" * 100,
+        client_max_size=50,
+    )
+    with pytest.raises(HTTPRequestEntityTooLarge):
+        await req.post()
+
+
+async def test_state_mapping(make_request: RequestFactory) -> None:
+    req = make_request("GET", "/")
+    req["user"] = "bob"
+    assert req["user"] == "bob" and len(req) == 1 and list(req) == ["user"]
+    del req["user"]
+    assert "user" not in req
+    assert req == req and req != make_request("GET", "/")
+
+
+async def test_clone(make_request: RequestFactory) -> None:
+    req = make_request("GET", "/a?x=1", {"Host": "h"})
+    req["k"] = 1
+    clone = req.clone(
+        method="POST", rel_url="/b?y=2", headers={"X": "1"}, host="new", scheme="https"
+    )
+    assert clone.method == "POST"
+    assert clone.path == "/b" and clone.query_string == "y=2"
+    assert clone.headers == CIMultiDict({"X": "1"})
+    assert clone.host == "new" and clone.scheme == "https" and clone.secure
+    assert clone["k"] == 1
+    assert clone.match_info is req.match_info
+    assert req.method == "GET" and req.path == "/a"
+    remote = req.clone(remote="10.0.0.1", client_max_size=5)
+    assert remote.remote == "10.0.0.1" and remote.client_max_size == 5
+
+
+async def test_clone_after_read_fails(make_request: RequestFactory) -> None:
+    req = make_request("POST", "/", body=b"abc")
+    await req.read()
+    with pytest.raises(RuntimeError):
+        req.clone()
+
+
+async def test_app_and_config_dict(make_request: RequestFactory) -> None:
+    from aiohttp_server.web_app import AppKey
+
+    key = AppKey("key", str)
+    other = AppKey("other", int)
+    root = Application()
+    root[key] = "root"
+    root[other] = 1
+    sub = Application()
+    sub[key] = "sub"
+    from unittest import mock
+
+    from aiohttp_server.web_urldispatcher import UrlMappingMatchInfo
+
+    mi = UrlMappingMatchInfo({"x": "1"}, mock.Mock())
+    mi.add_app(sub)
+    mi.add_app(root)
+    req = make_request("GET", "/", match_info=mi)
+    assert req.app is sub
+    assert req.match_info == {"x": "1"}
+    assert req.config_dict[key] == "sub"
+    assert req.config_dict[other] == 1
+
+
+async def test_loop_is_deprecated(make_request: RequestFactory) -> None:
+    req = make_request("GET", "/")
+    with pytest.warns(DeprecationWarning, match="loop"):
+        req.loop  # noqa: B018
+
+
+async def test_host_falls_back_to_fqdn(make_request: RequestFactory) -> None:
+    import socket
+
+    assert make_request("GET", "/").host == socket.getfqdn()
