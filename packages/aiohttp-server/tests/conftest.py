@@ -8,7 +8,6 @@ into ``RecordingWriter``, which records what a ``StreamWriter`` would send.
 from __future__ import annotations
 
 import asyncio
-import zlib
 from collections.abc import Callable, Iterable
 from typing import Any
 from unittest import mock
@@ -71,12 +70,8 @@ class RecordingWriter:
 
     @property
     def body(self) -> bytes:
-        data = b"".join(self.chunks)
-        if self.compression == "gzip":
-            return zlib.decompress(data, 16 + zlib.MAX_WBITS)
-        if self.compression == "deflate":
-            return zlib.decompress(data)
-        return data
+        """The body as handed to the writer (before the writer's own compression)."""
+        return b"".join(self.chunks)
 
 
 class FakeTransport:
