@@ -164,10 +164,10 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
         self._frozen = False
         self._pre_frozen = False
         self._subapps: list[Application] = []
-        self._on_response_prepare: Signal = Signal(self)
-        self._on_startup: Signal = Signal(self)
-        self._on_shutdown: Signal = Signal(self)
-        self._on_cleanup: Signal = Signal(self)
+        self._on_response_prepare: Signal[Request, StreamResponse] = Signal(self)
+        self._on_startup: Signal[Application] = Signal(self)
+        self._on_shutdown: Signal[Application] = Signal(self)
+        self._on_cleanup: Signal[Application] = Signal(self)
         self._cleanup_ctx = CleanupContext()
         self._on_startup.append(self._cleanup_ctx._on_startup)
         self._on_cleanup.append(self._cleanup_ctx._on_cleanup)
@@ -185,7 +185,7 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
     def __hash__(self) -> int:
         return id(self)
 
-    @overload  # type: ignore[override]
+    @overload
     def __getitem__(self, key: AppKey[_T]) -> _T: ...
 
     @overload
@@ -202,7 +202,7 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
                 stacklevel=3,
             )
 
-    @overload  # type: ignore[override]
+    @overload
     def __setitem__(self, key: AppKey[_T], value: _T) -> None: ...
 
     @overload
@@ -270,19 +270,19 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
         return self._middlewares
 
     @property
-    def on_response_prepare(self) -> Signal:
+    def on_response_prepare(self) -> Signal[Request, StreamResponse]:
         return self._on_response_prepare
 
     @property
-    def on_startup(self) -> Signal:
+    def on_startup(self) -> Signal[Application]:
         return self._on_startup
 
     @property
-    def on_shutdown(self) -> Signal:
+    def on_shutdown(self) -> Signal[Application]:
         return self._on_shutdown
 
     @property
-    def on_cleanup(self) -> Signal:
+    def on_cleanup(self) -> Signal[Application]:
         return self._on_cleanup
 
     @property

@@ -959,8 +959,8 @@ class UrlDispatcher(AbstractRouter, Mapping[str, AbstractResource]):
                 if route is not None:
                     return UrlMappingMatchInfo({}, route)
                 allowed |= resource._allowed_methods
-        for resource in self._others:
-            match_info, methods = await resource.resolve(request)
+        for other in self._others:
+            match_info, methods = await other.resolve(request)
             if match_info is not None:
                 return match_info
             allowed |= methods
