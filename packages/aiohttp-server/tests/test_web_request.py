@@ -181,13 +181,11 @@ async def test_read_text_json(make_request: RequestFactory) -> None:
     assert not req.can_read_body
 
 
-async def test_json_content_type_checked(make_request: RequestFactory) -> None:
+async def test_json_ignores_content_type_and_custom_loads(make_request: RequestFactory) -> None:
     req = make_request("POST", "/", {"Content-Type": "text/plain"}, body=b"{}")
-    with pytest.raises(HTTPUnsupportedMediaType):
-        await req.json()
-    assert await req.json(content_type=None) == {}
-    vendor = make_request("POST", "/", {"Content-Type": "application/vnd.x+json"}, body=b"[]")
-    assert await vendor.json() == []
+    assert await req.json() == {}
+    custom = make_request("POST", "/", body=b"[1]")
+    assert await custom.json(loads=lambda s: ("parsed", s)) == ("parsed", "[1]")
 
 
 async def test_text_charset(make_request: RequestFactory) -> None:

@@ -78,7 +78,21 @@ def _no_body_status(status: int) -> bool:
 class StreamResponse(MutableMapping[str, Any]):
     """A response whose body is written piecewise after ``prepare()``."""
 
+    # Defaults live on the class so that building a response sets only what
+    # differs (most responses never touch compression, cookies or state).
     _body: Any = None
+    _chunked = False
+    _compression = False
+    _compression_strategy: int | None = None
+    _compression_force: ContentCoding | None = None
+    _cookies: SimpleCookie | None = None
+    _req: BaseRequest | None = None
+    _payload_writer: AbstractStreamWriter | None = None
+    _eof_sent = False
+    _must_be_empty_body: bool | None = None
+    _body_length = 0
+    _state: dict[str, Any] | None = None
+    _keep_alive: bool | None = None
 
     def __init__(
         self,
@@ -88,18 +102,6 @@ class StreamResponse(MutableMapping[str, Any]):
         headers: LooseHeaders | None = None,
         _real_headers: CIMultiDict[str] | None = None,
     ) -> None:
-        self._chunked = False
-        self._compression = False
-        self._compression_strategy: int | None = None
-        self._compression_force: ContentCoding | None = None
-        self._cookies: SimpleCookie | None = None
-        self._req: BaseRequest | None = None
-        self._payload_writer: AbstractStreamWriter | None = None
-        self._eof_sent = False
-        self._must_be_empty_body: bool | None = None
-        self._body_length = 0
-        self._state: dict[str, Any] | None = None
-        self._keep_alive: bool | None = None
         if _real_headers is not None:
             self._headers = _real_headers
         elif headers is not None:
@@ -584,6 +586,10 @@ class StreamResponse(MutableMapping[str, Any]):
 class Response(StreamResponse):
     """A response with its whole body known up front (bytes, text or a payload)."""
 
+    _compressed_body: bytes | None = None
+    _zlib_executor_size: int | None = None
+    _zlib_executor: Executor | None = None
+
     def __init__(
         self,
         *,
@@ -635,12 +641,15 @@ class Response(StreamResponse):
                 content_type += "; charset=" + charset
             real_headers[hdrs.CONTENT_TYPE] = content_type
         super().__init__(status=status, reason=reason, _real_headers=real_headers)
-        self._compressed_body: bytes | None = None
-        self._zlib_executor_size = zlib_executor_size
-        self._zlib_executor = zlib_executor
+        if zlib_executor_size is not None:
+            self._zlib_executor_size = zlib_executor_size
+        if zlib_executor is not None:
+            self._zlib_executor = zlib_executor
         if text is not None:
             self.text = text
-        else:
+        elif type(body) is bytes:
+            self._body = body
+        elif body is not None:
             self.body = body
 
     @property

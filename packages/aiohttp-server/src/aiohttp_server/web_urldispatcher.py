@@ -950,10 +950,10 @@ class UrlDispatcher(AbstractRouter, Mapping[str, AbstractResource]):
     async def resolve(self, request: Request) -> UrlMappingMatchInfo:  # type: ignore[override]
         """Find the route for ``request``; a ``MatchInfoError`` (404/405) if none."""
         allowed: set[str] = set()
-        path = request.rel_url.path_safe
+        path = request._rel_url.path_safe
         plain = self._plain.get(path)
         if plain is not None:
-            method = request.method
+            method = request._method
             for resource in plain:
                 route = resource._routes.get(method, resource._any_route)
                 if route is not None:
