@@ -340,3 +340,26 @@ def test_debug_deprecated() -> None:
         app = Application(debug=True)
     assert app.debug is True
     assert Application().debug is False
+
+
+async def test_response_prepare_signals_see_their_app(make_request: RequestFactory) -> None:
+    seen: list[tuple[str, Application]] = []
+    root = Application()
+    sub = Application()
+
+    async def on_root(request: Request, response: StreamResponse) -> None:
+        seen.append(("root", request.app))
+
+    async def on_sub(request: Request, response: StreamResponse) -> None:
+        seen.append(("sub", request.app))
+
+    root.on_response_prepare.append(on_root)
+    sub.on_response_prepare.append(on_sub)
+    sub.router.add_get("/x", ok)
+    root.add_subapp("/s", sub)
+    root.freeze()
+    req = make_request("GET", "/s/x")
+    resp = await root._handle(req)
+    await resp.prepare(req)
+    assert seen == [("root", root), ("sub", sub)]
+    assert req.app is sub

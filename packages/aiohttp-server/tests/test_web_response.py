@@ -349,6 +349,7 @@ async def test_on_response_prepare_can_edit_headers(make_request: RequestFactory
     app = Application()
 
     async def on_prepare(request: Request, response: StreamResponse) -> None:
+        assert request.app is app
         response.headers["X-Signal"] = "yes"
 
     app.on_response_prepare.append(on_prepare)

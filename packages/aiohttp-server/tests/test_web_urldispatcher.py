@@ -210,6 +210,17 @@ async def test_resolution_order_is_registration_order(make_request: RequestFacto
     assert (await router2.resolve(make_request("GET", "/zz"))).handler is other
 
 
+async def test_plain_after_prefix_keeps_order(make_request: RequestFactory, tmp_path: Path) -> None:
+    router = UrlDispatcher()
+    router.add_static("/static", tmp_path)
+    router.add_get("/static/special", handler)
+    router.add_get("/elsewhere", other)
+    router.freeze()
+    mi = await router.resolve(make_request("GET", "/static/special"))
+    assert mi.get("filename") == "special"
+    assert (await router.resolve(make_request("GET", "/elsewhere"))).handler is other
+
+
 async def test_empty_path_is_root(make_request: RequestFactory) -> None:
     router = UrlDispatcher()
     router.add_get("", handler)

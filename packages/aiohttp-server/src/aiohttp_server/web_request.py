@@ -642,4 +642,6 @@ class Request(BaseRequest):
         for app in match_info._apps:
             signal = app.on_response_prepare
             if signal:
-                await signal.send(self, response)
+                # Inside the callbacks, request.app is the app owning the signal.
+                with match_info.set_current_app(app):
+                    await signal.send(self, response)

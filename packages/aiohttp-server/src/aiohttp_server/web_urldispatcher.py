@@ -928,6 +928,17 @@ class RoutesView(Sized, Iterable[AbstractRoute], Container[AbstractRoute]):
         return route in self._routes
 
 
+def _may_match(resource: AbstractResource, path: str) -> bool:
+    """Whether ``resource`` might claim requests for ``path``."""
+    if isinstance(resource, MatchedSubAppResource):
+        return True
+    if isinstance(resource, PrefixResource):
+        return path == resource._prefix or path.startswith(resource._prefix2)
+    if isinstance(resource, DynamicResource):
+        return resource._match(path) is not None
+    return True
+
+
 class UrlDispatcher(AbstractRouter, Mapping[str, AbstractResource]):
     """The router: resources in registration order, named resources by name."""
 
@@ -978,17 +989,12 @@ class UrlDispatcher(AbstractRouter, Mapping[str, AbstractResource]):
     def _index(self, resource: AbstractResource) -> None:
         if type(resource) is PlainResource:
             path = resource._path or "/"
-            self._plain.setdefault(path, []).append(resource)
-            if self._others:
-                # A plain path registered after regex resources must not jump
-                # ahead of one of them that matches the same path.
-                for other in self._others:
-                    if isinstance(other, DynamicResource) and other._match(path) is not None:
-                        self._plain[path].remove(resource)
-                        if not self._plain[path]:
-                            del self._plain[path]
-                        self._others.append(resource)
-                        return
+            # A plain path must not jump ahead of an earlier resource that
+            # could also match it: then it keeps its place in the slow list.
+            if any(_may_match(other, path) for other in self._others):
+                self._others.append(resource)
+            else:
+                self._plain.setdefault(path, []).append(resource)
         else:
             self._others.append(resource)
 
