@@ -521,7 +521,10 @@ class DynamicResource(Resource):
         match = self._pattern.fullmatch(path)
         if match is None:
             return None
-        return {key: unquote(value) for key, value in match.groupdict().items()}
+        return {
+            key: unquote(value) if "%" in value else value
+            for key, value in match.groupdict().items()
+        }
 
     def raw_match(self, path: str) -> bool:
         return self._orig_path == path
