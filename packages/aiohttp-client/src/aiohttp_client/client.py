@@ -8,6 +8,7 @@ and tracing, and enforces the ``total`` timeout.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import inspect
 import json
@@ -27,18 +28,22 @@ from aiohttp_wire.helpers import BasicAuth
 from aiohttp_wire.http_version import HttpVersion, HttpVersion11
 
 from .client_exceptions import (
+    ClientOSError,
     ConnectionTimeoutError,
     InvalidUrlClientError,
     InvalidUrlRedirectClientError,
     NonHttpUrlClientError,
     NonHttpUrlRedirectClientError,
+    ServerDisconnectedError,
     ServerTimeoutError,
     TooManyRedirects,
+    WSServerHandshakeError,
 )
 from .client_middlewares import ClientMiddlewareType, build_client_middlewares
 from .client_reqrep import ClientRequest, ClientResponse, Fingerprint
 from .connector import BaseConnector, TCPConnector
 from .cookiejar import CookieJar
+from .proxy_env import get_env_proxy_for_url
 from .tracing import Trace, TraceConfig
 
 if TYPE_CHECKING:
@@ -52,6 +57,7 @@ _HTTP_SCHEMES: Final = frozenset({"http", "https"})
 _WS_SCHEMES: Final = frozenset({"ws", "wss"})
 _ALLOWED_SCHEMES: Final = _HTTP_SCHEMES | _WS_SCHEMES
 _REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
+_IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 _SENTINEL: Any = object()
 
 
@@ -194,6 +200,30 @@ class _SessionRequestContextManager:
 
     def __await__(self) -> Generator[Any, None, ClientResponse]:
         return self.__aenter__().__await__()
+
+
+class _WSRequestContextManager:
+    """What ``session.ws_connect()`` returns: closes the WebSocket on exit."""
+
+    __slots__ = ("_coro", "_resp")
+
+    def __init__(self, coro: Coroutine[Any, Any, Any]) -> None:
+        self._coro = coro
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        return self._coro.__await__()
+
+    async def __aenter__(self) -> Any:
+        self._resp = await self._coro
+        return self._resp
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._resp.close()
 
 
 class ClientSession:
@@ -394,6 +424,177 @@ class ClientSession:
         """Perform a DELETE request."""
         return _RequestContextManager(self._request(hdrs.METH_DELETE, url, **kwargs))
 
+    def ws_connect(
+        self,
+        url: str | URL,
+        *,
+        method: str = hdrs.METH_GET,
+        protocols: Iterable[str] = (),
+        timeout: Any = _SENTINEL,
+        receive_timeout: float | None = None,
+        autoclose: bool = True,
+        autoping: bool = True,
+        heartbeat: float | None = None,
+        auth: BasicAuth | None = None,
+        origin: str | None = None,
+        params: Any = None,
+        headers: Any = None,
+        proxy: str | URL | None = None,
+        proxy_auth: BasicAuth | None = None,
+        ssl: _ssl.SSLContext | bool | Fingerprint = True,
+        server_hostname: str | None = None,
+        proxy_headers: Any = None,
+        compress: int = 0,
+        max_msg_size: int = 4 * 1024 * 1024,
+    ) -> _WSRequestContextManager:
+        """Open a WebSocket; await it or use it with ``async with``."""
+        return _WSRequestContextManager(
+            self._ws_connect(
+                url,
+                method=method,
+                protocols=protocols,
+                timeout=timeout,
+                receive_timeout=receive_timeout,
+                autoclose=autoclose,
+                autoping=autoping,
+                heartbeat=heartbeat,
+                auth=auth,
+                origin=origin,
+                params=params,
+                headers=headers,
+                proxy=proxy,
+                proxy_auth=proxy_auth,
+                ssl=ssl,
+                server_hostname=server_hostname,
+                proxy_headers=proxy_headers,
+                compress=compress,
+                max_msg_size=max_msg_size,
+            )
+        )
+
+    async def _ws_connect(
+        self,
+        url: str | URL,
+        *,
+        method: str,
+        protocols: Iterable[str],
+        timeout: Any,
+        receive_timeout: float | None,
+        autoclose: bool,
+        autoping: bool,
+        heartbeat: float | None,
+        auth: BasicAuth | None,
+        origin: str | None,
+        params: Any,
+        headers: Any,
+        proxy: str | URL | None,
+        proxy_auth: BasicAuth | None,
+        ssl: _ssl.SSLContext | bool | Fingerprint,
+        server_hostname: str | None,
+        proxy_headers: Any,
+        compress: int,
+        max_msg_size: int,
+    ) -> Any:
+        from aiohttp_websocket.deflate import ws_ext_gen, ws_ext_parse
+        from aiohttp_websocket.handshake import make_ws_key, ws_accept
+
+        from .client_ws import DEFAULT_WS_CLIENT_TIMEOUT, ClientWSTimeout
+
+        if timeout is _SENTINEL:
+            ws_timeout = DEFAULT_WS_CLIENT_TIMEOUT
+            if receive_timeout is not None:
+                ws_timeout = dataclasses.replace(ws_timeout, ws_receive=receive_timeout)
+        elif isinstance(timeout, ClientWSTimeout):
+            ws_timeout = timeout
+        else:
+            raise TypeError("timeout must be a ClientWSTimeout")
+        real_headers: CIMultiDict[str] = CIMultiDict(headers) if headers else CIMultiDict()
+        real_headers.setdefault(hdrs.UPGRADE, "websocket")
+        real_headers.setdefault(hdrs.CONNECTION, "Upgrade")
+        real_headers.setdefault(hdrs.SEC_WEBSOCKET_VERSION, "13")
+        sec_key = make_ws_key()
+        real_headers[hdrs.SEC_WEBSOCKET_KEY] = sec_key
+        protocols = tuple(protocols)
+        if protocols:
+            real_headers[hdrs.SEC_WEBSOCKET_PROTOCOL] = ",".join(protocols)
+        if origin is not None:
+            real_headers[hdrs.ORIGIN] = origin
+        if compress:
+            real_headers[hdrs.SEC_WEBSOCKET_EXTENSIONS] = ws_ext_gen(compress=compress)
+
+        resp = await self.request(
+            method,
+            url,
+            params=params,
+            headers=real_headers,
+            read_until_eof=False,
+            auth=auth,
+            proxy=proxy,
+            proxy_auth=proxy_auth,
+            ssl=ssl,
+            server_hostname=server_hostname,
+            proxy_headers=proxy_headers,
+        )
+        try:
+            message = None
+            if resp.status != 101:
+                message = "Invalid response status"
+            elif resp.headers.get(hdrs.UPGRADE, "").lower() != "websocket":
+                message = "Invalid upgrade header"
+            elif "upgrade" not in {
+                t.strip().lower() for t in resp.headers.get(hdrs.CONNECTION, "").split(",")
+            }:
+                message = "Invalid connection header"
+            elif resp.headers.get(hdrs.SEC_WEBSOCKET_ACCEPT, "") != ws_accept(sec_key):
+                message = "Invalid challenge response"
+            if message is not None:
+                raise WSServerHandshakeError(
+                    resp.request_info,
+                    resp.history,
+                    message=message,
+                    status=resp.status,
+                    headers=resp.headers,
+                )
+            protocol = None
+            offered = resp.headers.get(hdrs.SEC_WEBSOCKET_PROTOCOL)
+            if protocols and offered:
+                chosen = [p.strip() for p in offered.split(",")]
+                protocol = next((p for p in chosen if p in protocols), None)
+            notakeover = False
+            if compress:
+                extensions = resp.headers.get(hdrs.SEC_WEBSOCKET_EXTENSIONS)
+                if extensions:
+                    try:
+                        compress, notakeover = ws_ext_parse(extensions)
+                    except Exception as exc:
+                        raise WSServerHandshakeError(
+                            resp.request_info,
+                            resp.history,
+                            message=exc.args[0] if exc.args else str(exc),
+                            status=resp.status,
+                            headers=resp.headers,
+                        ) from exc
+                else:
+                    compress = 0
+            conn = resp.connection
+            assert conn is not None
+            return self._ws_response_class(
+                conn,
+                resp,
+                ws_timeout,
+                protocol=protocol,
+                autoclose=autoclose,
+                autoping=autoping,
+                heartbeat=heartbeat,
+                compress=compress,
+                client_notakeover=notakeover,
+                max_msg_size=max_msg_size,
+                loop=self._loop,
+            )
+        except BaseException:
+            resp.close()
+            raise
+
     def _build_url(self, str_or_url: str | URL) -> URL:
         url = str_or_url if isinstance(str_or_url, URL) else URL(str_or_url)
         if self._base_url is not None and not url.absolute:
@@ -517,37 +718,50 @@ class ClientSession:
         assert connector is not None
 
         async def send_once(req: ClientRequest) -> ClientResponse:
-            try:
-                conn = await connector.connect(req, traces, real_timeout)  # type: ignore[arg-type]
-            except ServerTimeoutError:
-                raise
-            except asyncio.TimeoutError as exc:
-                raise ConnectionTimeoutError(f"Connection timeout to host {req.url}") from exc
-            protocol = conn.protocol
-            assert protocol is not None
-            protocol.set_response_params(
-                timer=timer,
-                skip_payload=req.method == hdrs.METH_HEAD,
-                read_until_eof=read_until_eof,
-                auto_decompress=auto_decompress,
-                read_timeout=real_timeout.sock_read,
-                read_bufsize=read_bufsize,
-                timeout_ceil_threshold=real_timeout.ceil_threshold,
-                max_line_size=max_line_size,
-                max_field_size=max_field_size,
-                max_headers=max_headers,
-            )
-            try:
-                resp = await req.send(conn)
+            retried = False
+            while True:
                 try:
-                    await resp.start(conn)
-                except BaseException:
-                    resp.close()
+                    conn = await connector.connect(req, traces, real_timeout)  # type: ignore[arg-type]
+                except ServerTimeoutError:
                     raise
-            except BaseException:
-                conn.close()
-                raise
-            return resp
+                except asyncio.TimeoutError as exc:
+                    raise ConnectionTimeoutError(f"Connection timeout to host {req.url}") from exc
+                protocol = conn.protocol
+                assert protocol is not None
+                protocol.set_response_params(
+                    timer=timer,
+                    skip_payload=req.method == hdrs.METH_HEAD,
+                    read_until_eof=read_until_eof,
+                    auto_decompress=auto_decompress,
+                    read_timeout=real_timeout.sock_read,
+                    read_bufsize=read_bufsize,
+                    timeout_ceil_threshold=real_timeout.ceil_threshold,
+                    max_line_size=max_line_size,
+                    max_field_size=max_field_size,
+                    max_headers=max_headers,
+                )
+                try:
+                    resp = await req.send(conn)
+                    try:
+                        await resp.start(conn)
+                    except BaseException:
+                        resp.close()
+                        raise
+                except (ServerDisconnectedError, ClientOSError):
+                    conn.close()
+                    # A pooled connection the server closed while idle: try once more.
+                    if (
+                        getattr(conn, "reused", False)
+                        and not retried
+                        and (req.method in _IDEMPOTENT_METHODS)
+                    ):
+                        retried = True
+                        continue
+                    raise
+                except BaseException:
+                    conn.close()
+                    raise
+                return resp
 
         handler = build_client_middlewares(send_once, chain) if chain else send_once
 
@@ -572,8 +786,10 @@ class ClientSession:
                         "credentials encoded in URL"
                     )
                 all_cookies = self._request_cookies(url, cookies)
-                if proxy_url is not None:
-                    proxy_url = URL(proxy_url)
+                hop_proxy, hop_proxy_auth = proxy_url, proxy_auth
+                if hop_proxy is None and self._trust_env:
+                    with contextlib.suppress(LookupError):
+                        hop_proxy, hop_proxy_auth = get_env_proxy_for_url(url)
                 req = self._request_class(
                     method,
                     url,
@@ -589,8 +805,8 @@ class ClientSession:
                     expect100=expect100,
                     loop=loop,
                     response_class=self._response_class,
-                    proxy=proxy_url,
-                    proxy_auth=proxy_auth,
+                    proxy=hop_proxy,
+                    proxy_auth=hop_proxy_auth,
                     timer=timer,
                     session=self,
                     ssl=ssl,
@@ -599,13 +815,7 @@ class ClientSession:
                     traces=traces,
                     trust_env=self._trust_env,
                 )
-                try:
-                    resp = await handler(req)
-                except asyncio.CancelledError:
-                    if timer is not None and timer.fired:
-                        _uncancel()
-                        raise asyncio.TimeoutError() from None
-                    raise
+                resp = await handler(req)
                 if resp.cookies:
                     self._cookie_jar.update_cookies(resp.cookies, resp.url)
 
@@ -677,8 +887,13 @@ class ClientSession:
         except BaseException as exc:
             if timer is not None:
                 timer.cancel()
+                if timer.fired and isinstance(exc, asyncio.CancelledError):
+                    _uncancel()
+                    exc = asyncio.TimeoutError()
             for trace in traces:
                 await trace.send_request_exception(method, url, headers, exc)
+            if isinstance(exc, asyncio.TimeoutError) and timer is not None and timer.fired:
+                raise exc from None
             raise
 
     def _request_cookies(self, url: URL, cookies: Any) -> list[tuple[str, Any]] | None:

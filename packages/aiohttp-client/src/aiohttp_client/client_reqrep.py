@@ -42,6 +42,7 @@ from .client_exceptions import (
     InvalidURL,
     ServerFingerprintMismatch,
 )
+from .proxy_env import basicauth_from_netrc, netrc_from_env
 
 if TYPE_CHECKING:
     from .client import ClientSession
@@ -280,13 +281,8 @@ class ClientRequest:
         """Set the request headers, with ``Host`` first."""
         self.headers: CIMultiDict[str] = CIMultiDict()
         url = self.url
-        host = url.host_port_subcomponent if hasattr(url, "host_port_subcomponent") else None
-        if host is None:
-            host = url.raw_host or ""
-            if ":" in host:
-                host = f"[{host}]"
-            if not url.is_default_port():
-                host = f"{host}:{url.port}"
+        host = url.host_port_subcomponent
+        assert host is not None
         self.headers[hdrs.HOST] = host
         if not headers:
             return
@@ -383,6 +379,9 @@ class ClientRequest:
         """Set ``Authorization`` from ``auth`` or from the URL's credentials."""
         if auth is None:
             auth = self.auth
+        if auth is None and trust_env and hdrs.AUTHORIZATION not in self.headers:
+            with contextlib.suppress(LookupError):
+                auth = basicauth_from_netrc(netrc_from_env(), self.host)
         if auth is None:
             return
         if not isinstance(auth, BasicAuth):
@@ -398,7 +397,7 @@ class ClientRequest:
             body = body()
         elif not isinstance(body, payload.Payload):
             try:
-                body = payload.PAYLOAD_REGISTRY.get(body, disposition=None)
+                body = payload.PAYLOAD_REGISTRY.get(body)
             except payload.LookupError:
                 body = FormData(body)()
         self.body = body
@@ -473,7 +472,7 @@ class ClientRequest:
             writer = StreamWriter(protocol, self.loop)
         if self.compress:
             writer.enable_compression(self.compress)  # type: ignore[arg-type]
-        if self.chunked is not None:
+        if self.chunked:
             writer.enable_chunking()
         writer.write_headers(self._status_line(), self.headers)
         response = self.response_class(
@@ -494,8 +493,6 @@ class ClientRequest:
                 await writer.write_eof()
             except OSError as exc:
                 raise self._os_error(exc) from exc
-            if self._traces and writer.output_size == 0:
-                await self._on_headers_sent("", self.headers)
         else:
             task = self.loop.create_task(self._write_bytes(writer, conn))
             self._writer_task = task
@@ -874,10 +871,7 @@ class ClientResponse:
             except BaseException:
                 self.close()
                 raise
-        elif self._released and not self._body:
-            raise ClientConnectionError("Connection closed")
-        protocol = self._connection is not None and self._connection.protocol
-        if protocol is None or not protocol.upgraded:  # type: ignore[union-attr]
+        if self._writer is not None:
             await self._wait_released()
         return self._body
 
