@@ -49,7 +49,8 @@ class ResponseHandler(BaseProtocol):
         self._last_read = 0.0
         self._timeout_ceil_threshold: float = 5
         self._skip_payload = False
-        self._data_received_cb: Any = None
+        self._upgrade_parser: Any = None
+        self._upgrade_payload: Any = None
         self.closed: asyncio.Future[None] = loop.create_future()
 
     # -- state the connector reads ----------------------------------------------------
@@ -96,6 +97,13 @@ class ResponseHandler(BaseProtocol):
         self._drop_timeout()
         if not self.closed.done():
             self.closed.set_result(None)
+        upgrade_parser = self._upgrade_parser
+        if upgrade_parser is not None:
+            self._upgrade_parser = None
+            try:
+                upgrade_parser.feed_eof()
+            except Exception as underlying:
+                self._upgrade_payload.set_exception(underlying)
         parser = self._parser
         if parser is not None and not self._upgraded:
             try:
@@ -134,9 +142,8 @@ class ResponseHandler(BaseProtocol):
         if not data:
             return
         if self._upgraded:
-            callback = self._data_received_cb
-            if callback is not None:
-                callback(data)
+            if self._upgrade_parser is not None:
+                self._feed_upgrade_parser(data)
             else:
                 self._tail += data
             return
@@ -267,16 +274,32 @@ class ResponseHandler(BaseProtocol):
             if not waiter.done():
                 waiter.set_exception(exc)
 
-    def set_data_received_callback(self, callback: Any) -> None:
-        """After an upgrade, send transport bytes (buffered ones first) to ``callback``."""
-        self._data_received_cb = callback
+    def set_parser(self, parser: Any, payload: Any) -> None:
+        """After an upgrade, feed transport bytes (buffered ones first) to ``parser``.
+
+        ``parser`` has ``feed_data(data)`` and ``feed_eof()``; ``payload`` is where
+        it puts what it parses and receives the exception if parsing fails.
+        """
+        self._upgrade_parser = parser
+        self._upgrade_payload = payload
+        self._drop_timeout()
         if self._tail:
             data, self._tail = self._tail, b""
-            callback(data)
+            self._feed_upgrade_parser(data)
+
+    def _feed_upgrade_parser(self, data: bytes) -> None:
+        try:
+            self._upgrade_parser.feed_data(data)
+        except Exception as underlying:
+            self._upgrade_parser = None
+            self._upgrade_payload.set_exception(underlying)
+            self._should_close = True
+            if self.transport is not None:
+                self.transport.close()
 
     @property
     def tail(self) -> bytes:
-        """Bytes received after the head of an upgrade response."""
+        """Bytes received after the head of an upgrade response, before ``set_parser``."""
         return self._tail
 
     async def read(self) -> _Message:
