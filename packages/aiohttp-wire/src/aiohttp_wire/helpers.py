@@ -167,12 +167,14 @@ def parse_mimetype(mimetype: str) -> MimeType:
 
 
 def parse_content_type(raw: str) -> tuple[str, MappingProxyType[str, str]]:
-    """Parse a Content-Type value into ``(media type, parameters)`` as email does."""
+    """Parse a Content-Type value into ``(media type, parameters)`` as email does.
+
+    A missing or invalid media type reads as ``text/plain`` (RFC 2045).
+    """
     msg = Message()
     msg["content-type"] = raw
     params = msg.get_params(())
-    content_type = params[0][0] if params else "text/plain"
-    return content_type, MappingProxyType(dict(params[1:]))
+    return msg.get_content_type(), MappingProxyType(dict(params[1:]))
 
 
 def quoted_string(content: str) -> str:
