@@ -1,0 +1,194 @@
+"""Sans-I/O WebSocket frame parsing and serialisation (RFC 6455 section 5).
+
+The parser checks everything that can be judged from one frame: reserved
+bits and opcodes, masking direction, control frame rules and the message
+size limit, which is checked from the header before any payload is buffered.
+Message-level rules (fragment sequencing, UTF-8, close payloads) belong to
+:mod:`aiohttp_websocket.protocol`.
+"""
+
+from __future__ import annotations
+
+from struct import Struct
+from typing import Final
+
+from .models import WebSocketError, WSCloseCode
+
+__all__ = [
+    "OP_BINARY",
+    "OP_CLOSE",
+    "OP_CONTINUATION",
+    "OP_PING",
+    "OP_PONG",
+    "OP_TEXT",
+    "UNBOUNDED",
+    "Frame",
+    "FrameParser",
+    "apply_mask",
+    "build_frame",
+]
+
+OP_CONTINUATION: Final = 0x0
+OP_TEXT: Final = 0x1
+OP_BINARY: Final = 0x2
+OP_CLOSE: Final = 0x8
+OP_PING: Final = 0x9
+OP_PONG: Final = 0xA
+
+_DATA_OPCODES: Final = frozenset((OP_CONTINUATION, OP_TEXT, OP_BINARY))
+_CONTROL_OPCODES: Final = frozenset((OP_CLOSE, OP_PING, OP_PONG))
+
+#: A size limit no frame can exceed (frame lengths are below 2**63).
+UNBOUNDED: Final = 1 << 63
+
+_U16 = Struct("!H")
+_U64 = Struct("!Q")
+_HEAD_SHORT = Struct("!BB")
+_HEAD_MEDIUM = Struct("!BBH")
+_HEAD_LONG = Struct("!BBQ")
+
+#: ``(fin, rsv1, opcode, payload)`` with the payload already unmasked.
+Frame = tuple[bool, bool, int, bytes]
+
+
+def apply_mask(mask: bytes, data: bytes) -> bytes:
+    """XOR ``data`` with the 4-byte ``mask`` repeated; masking and unmasking alike.
+
+    Done as one big-integer XOR over the whole payload rather than per byte.
+    """
+    size = len(data)
+    if not size:
+        return b""
+    key = mask * ((size >> 2) + 1)
+    if len(key) != size:
+        key = key[:size]
+    return (int.from_bytes(data, "little") ^ int.from_bytes(key, "little")).to_bytes(size, "little")
+
+
+def build_frame(
+    opcode: int, payload: bytes, *, fin: bool = True, rsv1: bool = False, mask: bytes | None = None
+) -> bytes:
+    """Serialise one frame; ``mask`` (4 bytes) is required for client-to-server frames."""
+    first = (0x80 if fin else 0) | (0x40 if rsv1 else 0) | opcode
+    size = len(payload)
+    mask_bit = 0x80 if mask is not None else 0
+    if size < 126:
+        header = _HEAD_SHORT.pack(first, mask_bit | size)
+    elif size < 0x10000:
+        header = _HEAD_MEDIUM.pack(first, mask_bit | 126, size)
+    else:
+        header = _HEAD_LONG.pack(first, mask_bit | 127, size)
+    if mask is None:
+        return header + payload
+    return header + mask + apply_mask(mask, payload)
+
+
+def _fail(message: str, code: int = WSCloseCode.PROTOCOL_ERROR) -> WebSocketError:
+    return WebSocketError(code, message)
+
+
+class FrameParser:
+    """Splits a byte stream into frames, whatever the chunking of the input.
+
+    ``masked`` is True on the server side (client frames must be masked) and
+    False on the client side (server frames must not be). ``rsv1_allowed``
+    is set when permessage-deflate was negotiated. ``max_size`` caps the
+    summed payload of a data message's frames; it is checked from each frame
+    header, before the payload is buffered. Errors raise
+    :class:`WebSocketError` and leave the parser unusable.
+    """
+
+    __slots__ = ("_buf", "_msg_size", "_need", "masked", "max_size", "rsv1_allowed")
+
+    def __init__(
+        self, masked: bool, *, rsv1_allowed: bool = False, max_size: int = UNBOUNDED
+    ) -> None:
+        self.masked = masked
+        self.rsv1_allowed = rsv1_allowed
+        self.max_size = max_size
+        self._msg_size = 0
+        self._buf = bytearray()
+        self._need = 0
+
+    def feed(self, data: bytes) -> list[Frame]:
+        """Parse as many complete frames as ``data`` and the buffered bytes hold."""
+        buf = self._buf
+        if buf:
+            buf += data
+            if len(buf) < self._need:
+                return []
+            data = bytes(buf)
+            buf.clear()
+        frames: list[Frame] = []
+        pos = self._parse(data, frames)
+        if pos < len(data):
+            buf += memoryview(data)[pos:]
+        return frames
+
+    def _parse(self, data: bytes, frames: list[Frame]) -> int:
+        """Append every complete frame in ``data`` to ``frames``; return bytes used."""
+        pos = 0
+        end = len(data)
+        masked = self.masked
+        while end - pos >= 2:
+            first = data[pos]
+            second = data[pos + 1]
+            opcode = first & 0x0F
+            rsv1 = bool(first & 0x40)
+            if first & 0x30:
+                raise _fail("Received frame with non-zero reserved bits")
+            if opcode in _CONTROL_OPCODES:
+                if not first & 0x80:
+                    raise _fail("Received fragmented control frame")
+                if rsv1:
+                    raise _fail("Received control frame with RSV1 set")
+            elif opcode not in _DATA_OPCODES:
+                raise _fail(f"Received frame with reserved opcode {opcode}")
+            elif rsv1 and (not self.rsv1_allowed or opcode == OP_CONTINUATION):
+                raise _fail("Received frame with RSV1 set without a negotiated extension")
+            if bool(second & 0x80) is not masked:
+                if masked:
+                    raise _fail("Received unmasked frame from the client")
+                raise _fail("Received masked frame from the server")
+            size = second & 0x7F
+            head = pos + 2
+            if size == 126:
+                if end - pos < 4:
+                    self._need = 4
+                    break
+                size = _U16.unpack_from(data, head)[0]
+                head += 2
+            elif size == 127:
+                if end - pos < 10:
+                    self._need = 10
+                    break
+                size = _U64.unpack_from(data, head)[0]
+                if size >> 63:
+                    raise _fail("Received frame with a 64-bit length over 2**63")
+                head += 8
+            if opcode in _CONTROL_OPCODES:
+                if size > 125:
+                    raise _fail("Control frame payload cannot be larger than 125 bytes")
+            else:
+                msg_size = size + self._msg_size if opcode == OP_CONTINUATION else size
+                if msg_size > self.max_size:
+                    raise _fail(
+                        f"Message size {msg_size} exceeds limit {self.max_size}",
+                        WSCloseCode.MESSAGE_TOO_BIG,
+                    )
+            stop = head + size + (4 if masked else 0)
+            if stop > end:
+                self._need = stop - pos
+                break
+            if masked:
+                payload = apply_mask(data[head : head + 4], data[head + 4 : stop])
+            else:
+                payload = data[head:stop]
+            fin = bool(first & 0x80)
+            if opcode not in _CONTROL_OPCODES:
+                self._msg_size = 0 if fin else msg_size
+            frames.append((fin, rsv1, opcode, payload))
+            pos = stop
+        else:
+            self._need = 2
+        return pos

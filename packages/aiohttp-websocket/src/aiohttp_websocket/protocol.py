@@ -1,0 +1,285 @@
+"""Sans-I/O WebSocket protocol: bytes in, messages out; calls in, bytes out.
+
+``WebSocketProtocol`` assembles frames from :mod:`.frames` into messages
+(fragmentation, interleaved control frames, incremental UTF-8 validation,
+permessage-deflate, ``max_msg_size``) and serialises outgoing messages. It
+never touches a socket: the asyncio layer in :mod:`.connection` feeds it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import random
+import zlib
+from struct import Struct
+from typing import Final
+
+from .deflate import DeflateCompressor, DeflateDecompressor
+from .frames import (
+    OP_BINARY,
+    OP_CLOSE,
+    OP_CONTINUATION,
+    OP_PING,
+    OP_PONG,
+    OP_TEXT,
+    UNBOUNDED,
+    FrameParser,
+    build_frame,
+)
+from .models import WebSocketError, WSCloseCode, WSMessage, WSMsgType
+
+__all__ = ["WebSocketProtocol", "is_valid_close_code"]
+
+_U16 = Struct("!H")
+_Utf8Decoder = codecs.getincrementaldecoder("utf-8")
+
+_TEXT: Final = WSMsgType.TEXT
+_BINARY: Final = WSMsgType.BINARY
+
+
+def is_valid_close_code(code: int) -> bool:
+    """Whether ``code`` may appear in a close frame (RFC 6455 section 7.4)."""
+    if 3000 <= code <= 4999:
+        return True
+    return 1000 <= code <= 1014 and code not in (1004, 1005, 1006)
+
+
+class WebSocketProtocol:
+    """One endpoint of a WebSocket connection, without I/O.
+
+    ``is_client`` picks the masking direction. ``compress`` is the
+    negotiated permessage-deflate window for our compressor (0: the extension
+    is off), ``notakeover`` whether our compressor resets after every message.
+    ``max_msg_size`` (0: unbounded) caps a message's payload, raw and
+    decompressed, and is enforced before the payload is buffered.
+    """
+
+    def __init__(
+        self,
+        is_client: bool,
+        max_msg_size: int = 4 * 1024 * 1024,
+        compress: int = 0,
+        notakeover: bool = False,
+        *,
+        random_source: random.Random | None = None,
+    ) -> None:
+        self.is_client = is_client
+        self.max_msg_size = max_msg_size
+        self.compress = compress
+        self.notakeover = notakeover
+        self._parser = FrameParser(
+            not is_client, rsv1_allowed=bool(compress), max_size=max_msg_size or UNBOUNDED
+        )
+        self._compressor = DeflateCompressor(compress, notakeover) if compress else None
+        self._decompressor = DeflateDecompressor(max_msg_size) if compress else None
+        self._randbits = (random_source or random.Random()).getrandbits
+        self._events: list[WSMessage] = []
+        self._out: list[bytes] = []
+        # The fragmented message being received, if any.
+        self._frag_type: WSMsgType | None = None
+        self._frag_compressed = False
+        self._frag_parts: list[bytes] = []
+        self._frag_text: list[str] = []
+        self._frag_decoder: codecs.IncrementalDecoder | None = None
+        #: The violation that stopped parsing, if any.
+        self.error: WebSocketError | None = None
+        #: A close frame was received; nothing after it is parsed.
+        self.close_received = False
+        #: A close frame was queued for sending.
+        self.close_sent = False
+        #: The peer closed its side of the byte stream.
+        self.eof = False
+
+    # Receiving
+
+    def receive_data(self, data: bytes) -> None:
+        """Feed bytes from the peer; messages become available from :meth:`events_received`."""
+        if self.error is not None or self.close_received or self.eof:
+            return
+        try:
+            frames = self._parser.feed(data)
+        except WebSocketError as exc:
+            self._fail(exc)
+            return
+        events = self._events
+        for fin, rsv1, opcode, payload in frames:
+            if opcode in (OP_TEXT, OP_BINARY):
+                if self._frag_type is not None:
+                    self._fail_with(
+                        WSCloseCode.PROTOCOL_ERROR,
+                        "The opcode in non-fin frame is expected to be continuation",
+                    )
+                    return
+                if fin and not rsv1:
+                    if opcode == OP_TEXT:
+                        try:
+                            text = payload.decode("utf-8")
+                        except UnicodeDecodeError:
+                            self._fail_with(WSCloseCode.INVALID_TEXT, "Invalid UTF-8 text message")
+                            return
+                        events.append(WSMessage(_TEXT, text, None))
+                    else:
+                        events.append(WSMessage(_BINARY, payload, None))
+                    continue
+                self._frag_type = _TEXT if opcode == OP_TEXT else _BINARY
+                self._frag_compressed = rsv1
+                if opcode == OP_TEXT:
+                    self._frag_decoder = _Utf8Decoder()
+                if not self._fragment(fin, payload):
+                    return
+            elif opcode == OP_CONTINUATION:
+                if self._frag_type is None:
+                    self._fail_with(
+                        WSCloseCode.PROTOCOL_ERROR, "Continuation frame for non started message"
+                    )
+                    return
+                if not self._fragment(fin, payload):
+                    return
+            elif opcode == OP_PING:
+                events.append(WSMessage(WSMsgType.PING, payload, None))
+            elif opcode == OP_PONG:
+                events.append(WSMessage(WSMsgType.PONG, payload, None))
+            else:
+                self._receive_close(payload)
+                return
+
+    def _fragment(self, fin: bool, payload: bytes) -> bool:
+        """Add one frame to the message being assembled; False on a violation."""
+        if self._frag_compressed:
+            assert self._decompressor is not None
+            try:
+                chunk = self._decompressor.decompress(payload, fin)
+            except zlib.error as exc:
+                self._fail_with(WSCloseCode.PROTOCOL_ERROR, f"Invalid compressed data: {exc}")
+                return False
+            if chunk is None:
+                self._fail_with(
+                    WSCloseCode.MESSAGE_TOO_BIG,
+                    f"Decompressed message exceeds limit {self.max_msg_size}",
+                )
+                return False
+        else:
+            chunk = payload
+        decoder = self._frag_decoder
+        if decoder is not None:
+            try:
+                self._frag_text.append(decoder.decode(chunk, fin))
+            except UnicodeDecodeError:
+                self._fail_with(WSCloseCode.INVALID_TEXT, "Invalid UTF-8 text message")
+                return False
+        else:
+            self._frag_parts.append(chunk)
+        if not fin:
+            return True
+        if decoder is not None:
+            self._events.append(WSMessage(_TEXT, "".join(self._frag_text), None))
+            self._frag_text = []
+            self._frag_decoder = None
+        else:
+            self._events.append(WSMessage(_BINARY, b"".join(self._frag_parts), None))
+            self._frag_parts = []
+        self._frag_type = None
+        return True
+
+    def _receive_close(self, payload: bytes) -> None:
+        if len(payload) >= 2:
+            code = _U16.unpack_from(payload)[0]
+            if not is_valid_close_code(code):
+                self._fail_with(WSCloseCode.PROTOCOL_ERROR, f"Invalid close code: {code}")
+                return
+            try:
+                reason = payload[2:].decode("utf-8")
+            except UnicodeDecodeError:
+                self._fail_with(WSCloseCode.INVALID_TEXT, "Invalid UTF-8 text message")
+                return
+            message = WSMessage(WSMsgType.CLOSE, code, reason)
+        elif payload:
+            self._fail_with(WSCloseCode.PROTOCOL_ERROR, f"Invalid close frame: {payload!r}")
+            return
+        else:
+            # No status code (1005 on the receiving side); aiohttp reports 0.
+            message = WSMessage(WSMsgType.CLOSE, 0, "")
+        self.close_received = True
+        self._events.append(message)
+
+    def _fail_with(self, code: int, text: str) -> None:
+        self._fail(WebSocketError(code, text))
+
+    def _fail(self, exc: WebSocketError) -> None:
+        self.error = exc
+        self._events.append(WSMessage(WSMsgType.ERROR, exc, None))
+
+    def receive_eof(self) -> None:
+        """The peer closed the byte stream."""
+        self.eof = True
+
+    def events_received(self) -> list[WSMessage]:
+        """Messages (and at most one trailing ERROR) parsed since the last call."""
+        events = self._events
+        if events:
+            self._events = []
+        return events
+
+    # Sending
+
+    def _mask(self) -> bytes | None:
+        if not self.is_client:
+            return None
+        return self._randbits(32).to_bytes(4, "big")
+
+    def send_frame(
+        self, data: bytes, opcode: int, *, fin: bool = True, compress: int | None = None
+    ) -> None:
+        """Queue one frame; whole TEXT/BINARY messages are compressed when negotiated.
+
+        ``compress`` overrides the window for this message (0 sends it
+        uncompressed); it has no effect unless the extension was negotiated.
+        """
+        rsv1 = False
+        if self._compressor is not None and fin and (opcode in (OP_TEXT, OP_BINARY)):
+            if compress is None or compress == self.compress:
+                data = self._compressor.compress(data)
+                rsv1 = True
+            elif compress:
+                data = DeflateCompressor(min(compress, self.compress), True).compress(data)
+                rsv1 = True
+        self._out.append(build_frame(opcode, data, fin=fin, rsv1=rsv1, mask=self._mask()))
+
+    def send_text(self, text: str, *, compress: int | None = None) -> None:
+        """Queue a TEXT message."""
+        self.send_frame(text.encode("utf-8"), OP_TEXT, compress=compress)
+
+    def send_binary(self, data: bytes, *, compress: int | None = None) -> None:
+        """Queue a BINARY message."""
+        self.send_frame(data, OP_BINARY, compress=compress)
+
+    def _send_control(self, opcode: int, payload: bytes) -> None:
+        if len(payload) > 125:
+            raise ValueError("Control frame payload cannot be larger than 125 bytes")
+        self._out.append(build_frame(opcode, payload, mask=self._mask()))
+
+    def send_ping(self, payload: bytes = b"") -> None:
+        """Queue a PING (payload at most 125 bytes)."""
+        self._send_control(OP_PING, payload)
+
+    def send_pong(self, payload: bytes = b"") -> None:
+        """Queue a PONG (payload at most 125 bytes)."""
+        self._send_control(OP_PONG, payload)
+
+    def send_close(self, code: int | None = WSCloseCode.OK, reason: bytes | str = b"") -> None:
+        """Queue a CLOSE; ``code=None`` sends an empty close payload."""
+        if isinstance(reason, str):
+            reason = reason.encode("utf-8")
+        payload = b"" if code is None else _U16.pack(code) + reason
+        self._send_control(OP_CLOSE, payload)
+        self.close_sent = True
+
+    def data_to_send(self) -> bytes:
+        """The bytes queued for the peer since the last call."""
+        out = self._out
+        if not out:
+            return b""
+        self._out = []
+        if len(out) == 1:
+            return out[0]
+        return b"".join(out)

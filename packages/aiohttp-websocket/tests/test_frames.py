@@ -1,0 +1,169 @@
+"""Frame parsing and serialisation, cross-checked against the `websockets` package."""
+
+from __future__ import annotations
+
+import os
+import struct
+from collections.abc import Generator
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from websockets.frames import Frame as WsFrame
+from websockets.frames import Opcode
+
+from aiohttp_websocket.frames import (
+    OP_BINARY,
+    OP_CLOSE,
+    OP_CONTINUATION,
+    OP_PING,
+    OP_TEXT,
+    FrameParser,
+    apply_mask,
+    build_frame,
+)
+from aiohttp_websocket.models import WebSocketError
+
+
+def _naive_mask(mask: bytes, data: bytes) -> bytes:
+    return bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+
+
+@given(st.binary(min_size=4, max_size=4), st.binary(max_size=300))
+def test_apply_mask_matches_definition(mask: bytes, data: bytes) -> None:
+    assert apply_mask(mask, data) == _naive_mask(mask, data)
+    assert apply_mask(mask, apply_mask(mask, data)) == data
+
+
+def _ws_parse(data: bytes, *, mask: bool) -> WsFrame:
+    """Parse one frame with `websockets`' reader."""
+    view = memoryview(data)
+    pos = 0
+
+    def read_exact(n: int) -> Generator[None, None, bytes]:
+        nonlocal pos
+        chunk = bytes(view[pos : pos + n])
+        pos += n
+        return chunk
+        yield  # pragma: no cover - makes this a generator
+
+    gen = WsFrame.parse(read_exact, mask=mask)
+    try:
+        next(gen)
+    except StopIteration as stop:
+        assert pos == len(data)
+        frame: WsFrame = stop.value
+        return frame
+    raise AssertionError("frame incomplete")
+
+
+@pytest.mark.parametrize("size", [0, 1, 125, 126, 65535, 65536, 70000])
+@pytest.mark.parametrize("masked", [False, True])
+def test_build_frame_read_by_websockets(size: int, masked: bool) -> None:
+    payload = os.urandom(size)
+    data = build_frame(OP_BINARY, payload, mask=os.urandom(4) if masked else None)
+    frame = _ws_parse(data, mask=masked)
+    assert frame.opcode is Opcode.BINARY
+    assert frame.fin
+    assert frame.data == payload
+
+
+def test_build_frame_bits() -> None:
+    assert build_frame(OP_TEXT, b"a") == b"\x81\x01a"
+    assert build_frame(OP_TEXT, b"a", fin=False) == b"\x01\x01a"
+    assert build_frame(OP_BINARY, b"a", rsv1=True) == b"\xc2\x01a"
+    assert build_frame(OP_PING, b"", mask=b"\x01\x02\x03\x04") == b"\x89\x80\x01\x02\x03\x04"
+    assert build_frame(OP_BINARY, b"x" * 126)[:4] == b"\x82\x7e\x00\x7e"
+    assert build_frame(OP_BINARY, b"x" * 65536)[:10] == b"\x82\x7f" + struct.pack("!Q", 65536)
+
+
+def _ws_frames(masked: bool) -> tuple[bytes, list[tuple[bool, int, bytes]]]:
+    frames = [
+        WsFrame(Opcode.TEXT, b"hello", fin=False),
+        WsFrame(Opcode.PING, b"p"),
+        WsFrame(Opcode.CONT, b" world", fin=True),
+        WsFrame(Opcode.BINARY, bytes(range(256)) * 300),
+        WsFrame(Opcode.BINARY, b""),
+        WsFrame(Opcode.BINARY, b"m" * 200),
+        WsFrame(Opcode.CLOSE, struct.pack("!H", 1000) + b"bye"),
+    ]
+    wire = b"".join(f.serialize(mask=masked) for f in frames)
+    return wire, [(f.fin, int(f.opcode), f.data) for f in frames]
+
+
+@pytest.mark.parametrize("masked", [False, True])
+def test_parse_websockets_frames_whole(masked: bool) -> None:
+    wire, expected = _ws_frames(masked)
+    parsed = FrameParser(masked).feed(wire)
+    assert [(fin, op, data) for fin, _rsv1, op, data in parsed] == expected
+
+
+@given(st.lists(st.integers(min_value=1, max_value=40_000), max_size=40), st.booleans())
+def test_parse_arbitrary_splits(cuts: list[int], masked: bool) -> None:
+    wire, expected = _ws_frames(masked)
+    parser = FrameParser(masked)
+    got = []
+    pos = 0
+    for cut in cuts:
+        got += parser.feed(wire[pos : pos + cut])
+        pos += cut
+    got += parser.feed(wire[pos:])
+    assert [(fin, op, data) for fin, _rsv1, op, data in got] == expected
+
+
+def test_parse_byte_by_byte() -> None:
+    wire, expected = _ws_frames(True)
+    parser = FrameParser(True)
+    got = []
+    for i in range(len(wire)):
+        got += parser.feed(wire[i : i + 1])
+    assert [(fin, op, data) for fin, _rsv1, op, data in got] == expected
+
+
+def test_max_size_checked_from_header_alone() -> None:
+    parser = FrameParser(False, max_size=1000)
+    assert parser.feed(build_frame(OP_BINARY, b"x" * 1000)) == [
+        (True, False, OP_BINARY, b"x" * 1000)
+    ]
+    with pytest.raises(WebSocketError) as info:
+        # Only the header of a 1001-byte frame: rejected before any payload arrives.
+        parser.feed(b"\x82\x7e" + struct.pack("!H", 1001))
+    assert info.value.code == 1009
+
+
+def test_control_frames_do_not_count() -> None:
+    parser = FrameParser(False, max_size=1)
+    assert parser.feed(build_frame(OP_PING, b"x" * 125)) == [(True, False, OP_PING, b"x" * 125)]
+
+
+@pytest.mark.parametrize(
+    ("masked", "data", "match"),
+    [
+        (True, build_frame(OP_TEXT, b"a"), "unmasked"),
+        (False, build_frame(OP_TEXT, b"a", mask=b"abcd"), "masked frame from the server"),
+        (False, b"\x09\x00", "fragmented control"),
+        (False, b"\x89\x7e\x00\x7e" + b"x" * 126, "125 bytes"),
+        (False, b"\xa1\x00", "reserved bits"),
+        (False, b"\x91\x00", "reserved bits"),
+        (False, b"\xc1\x00", "RSV1"),
+        (False, b"\x83\x00", "reserved opcode 3"),
+        (False, b"\x8b\x00", "reserved opcode 11"),
+        (False, b"\x82\x7f\x80" + b"\x00" * 7, "64-bit"),
+    ],
+)
+def test_frame_violations(masked: bool, data: bytes, match: str) -> None:
+    with pytest.raises(WebSocketError, match=match) as info:
+        FrameParser(masked).feed(data)
+    assert info.value.code == 1002
+
+
+def test_rsv1_rules_with_compression() -> None:
+    parser = FrameParser(False, rsv1_allowed=True)
+    assert parser.feed(b"\xc1\x00") == [(True, True, OP_TEXT, b"")]
+    for bad in (b"\xc0\x00", b"\xc9\x00"):
+        with pytest.raises(WebSocketError, match="RSV1"):
+            FrameParser(False, rsv1_allowed=True).feed(bad)
+
+
+def test_opcode_constants() -> None:
+    assert (OP_CONTINUATION, OP_TEXT, OP_BINARY, OP_CLOSE, OP_PING) == (0, 1, 2, 8, 9)
