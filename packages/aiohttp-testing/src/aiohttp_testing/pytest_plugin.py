@@ -4,18 +4,22 @@ It is loaded by name, never through an entry point, so that it does not fight
 pytest-aiohttp or pytest-asyncio for the same fixtures. It provides the
 ``loop`` fixture, runs ``async def`` tests and coroutine fixtures on it, and
 hands out servers and clients that are closed when the test ends:
-``aiohttp_server``, ``aiohttp_raw_server``, ``aiohttp_client`` and
-``aiohttp_unused_port``.
+``aiohttp_server``, ``aiohttp_raw_server``, ``aiohttp_client`` (building
+``aiohttp_client_cls``) and ``aiohttp_unused_port``.
+
+Tests and fixtures that pytest-asyncio runs (auto mode, or marked) stay with
+it, and ``loop`` is then pytest-asyncio's loop for the test, so that servers,
+clients and the test body share one loop either way.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
+import importlib
 import inspect
 import warnings
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from typing import Any, Protocol
 
 import pytest
@@ -28,8 +32,6 @@ from .test_utils import (
     TestClient,
     TestServer,
     loop_context,
-    setup_test_loop,
-    teardown_test_loop,
     unused_port,
 )
 
@@ -38,14 +40,15 @@ __all__ = [
     "AiohttpRawServer",
     "AiohttpServer",
     "aiohttp_client",
+    "aiohttp_client_cls",
     "aiohttp_raw_server",
     "aiohttp_server",
     "aiohttp_unused_port",
     "fast",
     "loop",
     "loop_debug",
+    "loop_factory",
     "pytest_addoption",
-    "pytest_configure",
     "pytest_fixture_setup",
     "pytest_generate_tests",
     "pytest_pyfunc_call",
@@ -105,16 +108,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "aiohttp: tests run by the aiohttp pytest plugin")
-
-
 def _loop_factories(config: pytest.Config) -> dict[str, Callable[[], asyncio.AbstractEventLoop]]:
     available: dict[str, Callable[[], asyncio.AbstractEventLoop]] = {
         "pyloop": asyncio.new_event_loop
     }
     try:
-        import uvloop
+        uvloop = importlib.import_module("uvloop")
     except ImportError:
         pass
     else:
@@ -139,6 +138,16 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.fixture
+def loop_factory(request: pytest.FixtureRequest) -> Callable[[], asyncio.AbstractEventLoop]:
+    """The first loop ``--aiohttp-loop`` names, for a ``loop`` nobody asked for by name.
+
+    Tests that name ``loop`` (directly or through a fixture) are parametrized
+    over every chosen loop instead.
+    """
+    return next(iter(_loop_factories(request.config).values()))
+
+
+@pytest.fixture
 def fast(request: pytest.FixtureRequest) -> bool:
     """``--aiohttp-fast``: skip the garbage collection after each loop."""
     return bool(request.config.getoption("--aiohttp-fast"))
@@ -150,28 +159,41 @@ def loop_debug(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--aiohttp-enable-loop-debug"))
 
 
+def _pytest_asyncio_loop(request: pytest.FixtureRequest) -> asyncio.AbstractEventLoop | None:
+    """The loop pytest-asyncio runs this test on, when pytest-asyncio runs it.
+
+    Sharing it keeps servers, clients and the test body on one loop when both
+    plugins are active (pytest-asyncio in auto mode, or a test marked asyncio).
+    """
+    if not request.config.pluginmanager.hasplugin("asyncio"):
+        return None
+    node = request.node
+    if not isinstance(node, pytest.Function) or node.get_closest_marker("asyncio") is None:
+        return None
+    scope = getattr(node, "_loop_scope", None) or "function"
+    runner: Any = request.getfixturevalue(f"_{scope}_scoped_runner")
+    shared: asyncio.AbstractEventLoop = runner.get_loop()
+    return shared
+
+
 @pytest.fixture
 def loop(
-    loop_factory: Callable[[], asyncio.AbstractEventLoop], fast: bool, loop_debug: bool
+    request: pytest.FixtureRequest,
+    loop_factory: Callable[[], asyncio.AbstractEventLoop],
+    fast: bool,
+    loop_debug: bool,
 ) -> Iterator[asyncio.AbstractEventLoop]:
-    """A fresh event loop for one test, closed afterwards."""
+    """The test's event loop: a fresh one, closed afterwards (or pytest-asyncio's)."""
+    shared = _pytest_asyncio_loop(request)
+    if shared is not None:
+        if loop_debug:
+            shared.set_debug(True)
+        yield shared
+        return
     with loop_context(loop_factory, fast=fast) as the_loop:
         if loop_debug:
             the_loop.set_debug(True)
         yield the_loop
-
-
-@contextlib.contextmanager
-def _loop_for(existing: asyncio.AbstractEventLoop | None) -> Iterator[asyncio.AbstractEventLoop]:
-    """The test's own ``loop`` fixture if it asked for one, else a temporary loop."""
-    if existing is not None:
-        yield existing
-        return
-    the_loop = setup_test_loop()
-    try:
-        yield the_loop
-    finally:
-        teardown_test_loop(the_loop)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -179,40 +201,21 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     """Run an ``async def`` test on its ``loop`` (unless another plugin took it)."""
     if not inspect.iscoroutinefunction(pyfuncitem.obj):
         return None
-    existing = pyfuncitem.funcargs.get("loop")
-    with _loop_for(existing if isinstance(existing, asyncio.AbstractEventLoop) else None) as lp:
-        names = pyfuncitem._fixtureinfo.argnames
-        kwargs = {name: pyfuncitem.funcargs[name] for name in names}
-        with warnings.catch_warnings():
-            warnings.simplefilter("default", RuntimeWarning)
-            lp.run_until_complete(pyfuncitem.obj(**kwargs))
+    the_loop: asyncio.AbstractEventLoop = pyfuncitem._request.getfixturevalue("loop")
+    names = pyfuncitem._fixtureinfo.argnames
+    kwargs = {name: pyfuncitem.funcargs[name] for name in names}
+    with warnings.catch_warnings():
+        warnings.simplefilter("default", RuntimeWarning)
+        the_loop.run_until_complete(pyfuncitem.obj(**kwargs))
     return True
 
 
-def _needs_loop(fixturedef: pytest.FixtureDef[Any]) -> bool:
-    func = fixturedef.func
-    return inspect.iscoroutinefunction(func) or inspect.isasyncgenfunction(func)
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_fixture_setup(
-    fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest
-) -> None:
-    """Let coroutine and async-generator fixtures run on the ``loop`` fixture."""
-    if not _needs_loop(fixturedef) or getattr(fixturedef.func, "_aiohttp_wrapped", False):
-        return
-    original = fixturedef.func
-    strip_request = "request" not in fixturedef.argnames
-    if strip_request:
-        fixturedef.argnames += ("request",)
-
+def _on_loop(original: Callable[..., Any], request: pytest.FixtureRequest) -> Callable[..., Any]:
+    """A synchronous stand-in for an async fixture that runs it on the ``loop`` fixture."""
     if inspect.isasyncgenfunction(original):
 
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            req: pytest.FixtureRequest = kwargs["request"]
-            if strip_request:
-                del kwargs["request"]
-            the_loop: asyncio.AbstractEventLoop = req.getfixturevalue("loop")
+        def run_generator(*args: Any, **kwargs: Any) -> Any:
+            the_loop: asyncio.AbstractEventLoop = request.getfixturevalue("loop")
             gen: AsyncIterator[Any] = original(*args, **kwargs)
 
             def finalizer() -> None:
@@ -223,21 +226,33 @@ def pytest_fixture_setup(
                 raise ValueError("async generator fixture must yield only once")
 
             value = the_loop.run_until_complete(gen.__anext__())
-            req.addfinalizer(finalizer)
+            request.addfinalizer(finalizer)
             return value
 
-    else:
+        return functools.wraps(original)(run_generator)
 
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            req: pytest.FixtureRequest = kwargs["request"]
-            if strip_request:
-                del kwargs["request"]
-            the_loop: asyncio.AbstractEventLoop = req.getfixturevalue("loop")
-            return the_loop.run_until_complete(original(*args, **kwargs))
+    def run_coroutine(*args: Any, **kwargs: Any) -> Any:
+        the_loop: asyncio.AbstractEventLoop = request.getfixturevalue("loop")
+        return the_loop.run_until_complete(original(*args, **kwargs))
 
-    functools.update_wrapper(wrapper, original)
-    wrapper._aiohttp_wrapped = True  # type: ignore[attr-defined]
-    fixturedef.func = wrapper
+    return functools.wraps(original)(run_coroutine)
+
+
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_fixture_setup(
+    fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest
+) -> Generator[None, Any, Any]:
+    """Run coroutine and async-generator fixtures on the ``loop`` fixture.
+
+    The innermost wrapper: when pytest-asyncio claims a fixture it has already
+    swapped in a synchronous function by the time this runs, and is left alone.
+    """
+    func = fixturedef.func
+    if not (inspect.iscoroutinefunction(func) or inspect.isasyncgenfunction(func)):
+        return (yield)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fixturedef, "func", _on_loop(func, request))
+        return (yield)
 
 
 @pytest.fixture
@@ -294,7 +309,15 @@ def aiohttp_raw_server(loop: asyncio.AbstractEventLoop) -> Iterator[AiohttpRawSe
 
 
 @pytest.fixture
-def aiohttp_client(loop: asyncio.AbstractEventLoop) -> Iterator[AiohttpClient]:
+def aiohttp_client_cls() -> type[TestClient]:
+    """The class ``aiohttp_client`` instantiates; override it to use a subclass."""
+    return TestClient
+
+
+@pytest.fixture
+def aiohttp_client(
+    loop: asyncio.AbstractEventLoop, aiohttp_client_cls: type[TestClient]
+) -> Iterator[AiohttpClient]:
     """A ``TestClient`` for an ``Application`` or a test server, closed after the test."""
     clients: list[TestClient] = []
 
@@ -310,7 +333,7 @@ def aiohttp_client(loop: asyncio.AbstractEventLoop) -> Iterator[AiohttpClient]:
             server = __param
         else:
             raise ValueError(f"Unknown argument type: {type(__param)!r}")
-        client = TestClient(server, loop=loop, **kwargs)
+        client = aiohttp_client_cls(server, loop=loop, **kwargs)
         await client.start_server()
         clients.append(client)
         return client

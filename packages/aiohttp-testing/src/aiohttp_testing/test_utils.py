@@ -24,7 +24,10 @@ from unittest import IsolatedAsyncioTestCase, mock
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
-from aiohttp_client import ClientResponse, ClientSession, ClientWebSocketResponse, CookieJar
+from aiohttp_client.client import ClientSession
+from aiohttp_client.client_reqrep import ClientResponse
+from aiohttp_client.client_ws import ClientWebSocketResponse
+from aiohttp_client.cookiejar import CookieJar
 from aiohttp_server.web import (
     Application,
     AppRunner,
@@ -62,6 +65,9 @@ __all__ = [
 
 #: Whether listening sockets may be bound with SO_REUSEADDR on this platform.
 REUSE_ADDRESS = sys.platform not in ("win32", "cygwin")
+
+#: ``start_server`` keywords meant for the runner; the rest configure the ``web.Server``.
+_RUNNER_OPTIONS = ("handle_signals", "shutdown_timeout")
 
 _T = TypeVar("_T")
 _Resp = TypeVar("_Resp")
@@ -226,9 +232,10 @@ class RawTestServer(BaseTestServer):
         self._handler = handler
         super().__init__(scheme=scheme, host=host, port=port, **kwargs)
 
-    async def _make_runner(self, debug: bool = True, **kwargs: Any) -> ServerRunner:
-        server = Server(self._handler, loop=self._loop, debug=debug, **kwargs)
-        return ServerRunner(server, debug=debug, **kwargs)
+    async def _make_runner(self, **kwargs: Any) -> ServerRunner:
+        runner_kwargs = {name: kwargs.pop(name) for name in _RUNNER_OPTIONS if name in kwargs}
+        server = Server(self._handler, loop=self._loop, **kwargs)
+        return ServerRunner(server, **runner_kwargs)
 
 
 class _RequestContext(Generic[_Resp]):
