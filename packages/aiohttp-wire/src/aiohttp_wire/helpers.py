@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from email.message import Message
+from pathlib import Path
 from types import MappingProxyType, TracebackType
 from typing import Any, Generic, NamedTuple, TypeVar, overload
 from urllib.parse import quote
@@ -35,6 +36,7 @@ __all__ = (
     "TimerNoop",
     "ceil_timeout",
     "content_disposition_header",
+    "guess_filename",
     "is_ip_address",
     "parse_content_type",
     "parse_mimetype",
@@ -225,6 +227,14 @@ def content_disposition_header(
             escaped = _ESCAPE_RE.sub(r"\\\1", val)
             parts.append(f'{key}="{escaped}"')
     return "; ".join(parts)
+
+
+def guess_filename(obj: object, default: str | None = None) -> str | None:
+    """The base name of a file object's ``name`` (``default`` for ``<stdin>``-like names)."""
+    name = getattr(obj, "name", None)
+    if name and isinstance(name, str) and name[0] != "<" and name[-1] != ">":
+        return Path(name).name
+    return default
 
 
 def is_ip_address(host: str | bytes | bytearray | memoryview | None) -> bool:
