@@ -1,0 +1,891 @@
+"""MIME multipart bodies (RFC 2046, RFC 7578): streaming reader and writer.
+
+The reader never buffers a part: body data is scanned for the boundary
+delimiter in a small lookahead window and handed out chunk by chunk, so a
+part without a boundary costs bounded memory. Header lines and preamble
+lines are length-limited too.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import uuid
+import warnings
+import zlib
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlencode
+
+from multidict import CIMultiDict, CIMultiDictProxy
+
+from . import hdrs
+from .abc import AbstractStreamWriter
+from .compression_utils import DEFAULT_MAX_DECOMPRESS_SIZE
+from .helpers import parse_mimetype, reify
+from .http_exceptions import DecompressSizeError
+from .payload import (
+    JsonPayload,
+    LookupError,
+    Payload,
+    StringPayload,
+    get_payload,
+)
+from .streams import StreamReader
+
+__all__ = (
+    "BadContentDispositionHeader",
+    "BadContentDispositionParam",
+    "BodyPartReader",
+    "MultipartReader",
+    "MultipartResponseWrapper",
+    "MultipartWriter",
+    "content_disposition_filename",
+    "parse_content_disposition",
+)
+
+_TOKEN_RE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+# One ``; key=value`` parameter: quoted-string or a lenient unquoted value.
+_PARAM_RE = re.compile(
+    r"""\s*;\s*(?P<key>[^\s=;"]+)\s*(?:=\s*(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<plain>[^;]*)))?""",
+    re.DOTALL,
+)
+_QUOTED_PAIR_RE = re.compile(r"\\(.)", re.DOTALL)
+_CONTINUATION_RE = re.compile(r"\*(\d+)(\*?)$")
+
+_MAX_LINE = 8190
+_MAX_HEADERS = 128
+_MAX_BOUNDARY_LINE = 1024
+
+
+class BadContentDispositionHeader(RuntimeWarning):
+    """A Content-Disposition header could not be parsed."""
+
+
+class BadContentDispositionParam(RuntimeWarning):
+    """A Content-Disposition parameter could not be parsed."""
+
+
+def parse_content_disposition(header: str | None) -> tuple[str | None, dict[str, str]]:
+    """Parse a Content-Disposition value into ``(lower-cased type, params)``.
+
+    Parameter names are lower-cased; quoted values are unescaped and RFC 5987
+    ``key*=charset'lang'value`` values decoded. A malformed header or
+    parameter gives ``(None, {})`` with a :class:`BadContentDispositionHeader`
+    / :class:`BadContentDispositionParam` warning. RFC 2231 continuations
+    (``key*0``, ``key*1*`` ...) are kept as given for
+    :func:`content_disposition_filename` to join.
+    """
+    if not header:
+        return None, {}
+    disptype, sep, rest = header.partition(";")
+    disptype = disptype.strip()
+    if not _TOKEN_RE.fullmatch(disptype):
+        warnings.warn(BadContentDispositionHeader(header), stacklevel=2)
+        return None, {}
+    params: dict[str, str] = {}
+    pos = 0
+    rest = sep + rest
+    end = len(rest)
+    while pos < end:
+        match = _PARAM_RE.match(rest, pos)
+        if match is None:
+            if rest[pos:].strip(" \t;"):
+                warnings.warn(BadContentDispositionParam(rest[pos:]), stacklevel=2)
+                return None, {}
+            break
+        pos = match.end()
+        key = match.group("key").lower()
+        quoted = match.group("quoted")
+        if quoted is not None:
+            value = _QUOTED_PAIR_RE.sub(r"\1", quoted) if "\\" in quoted else quoted
+        else:
+            plain = match.group("plain")
+            if plain is None:
+                warnings.warn(BadContentDispositionParam(match.group(0)), stacklevel=2)
+                return None, {}
+            value = plain.strip()
+        if key.endswith("*") and _CONTINUATION_RE.search(key) is None:
+            decoded = _decode_extended(value)
+            if decoded is None:
+                warnings.warn(BadContentDispositionParam(match.group(0)), stacklevel=2)
+                return None, {}
+            value = decoded
+        elif not _TOKEN_RE.fullmatch(key):
+            warnings.warn(BadContentDispositionParam(match.group(0)), stacklevel=2)
+            return None, {}
+        params[key] = value
+    return disptype.lower(), params
+
+
+def _decode_extended(value: str) -> str | None:
+    """Decode an RFC 5987 ``charset'lang'pct-encoded`` value; ``None`` if malformed."""
+    charset, sep, rest = value.partition("'")
+    _, sep2, encoded = rest.partition("'")
+    if not sep or not sep2:
+        return None
+    try:
+        return unquote(encoded, encoding=charset or "utf-8", errors="strict")
+    except (LookupError, UnicodeDecodeError, ValueError):
+        return None
+
+
+def content_disposition_filename(params: Mapping[str, str], name: str = "filename") -> str | None:
+    """The value of parameter ``name``: ``name*`` first, then ``name``, then continuations."""
+    extended = params.get(name + "*")
+    if extended is not None:
+        return extended
+    plain = params.get(name)
+    if plain is not None:
+        return plain
+    prefix = name + "*"
+    pieces: list[tuple[int, str, bool]] = []
+    for key, value in params.items():
+        if key.startswith(prefix):
+            match = _CONTINUATION_RE.match(key, len(name))
+            if match is not None:
+                pieces.append((int(match.group(1)), value, bool(match.group(2))))
+    if not pieces:
+        return None
+    pieces.sort()
+    charset = "utf-8"
+    out: list[str] = []
+    for index, (num, value, encoded) in enumerate(pieces):
+        if num != index:
+            break
+        if encoded:
+            if num == 0:
+                cs, _, rest = value.partition("'")
+                _, _, value = rest.partition("'")
+                charset = cs or "utf-8"
+            try:
+                value = unquote(value, encoding=charset, errors="strict")
+            except (LookupError, UnicodeDecodeError):
+                return None
+        out.append(value)
+    return "".join(out)
+
+
+class _PartStream:
+    """A lookahead window over a :class:`StreamReader`, shared by a multipart tree.
+
+    Holds at most about one read block plus a delimiter, so scanning for a
+    boundary never accumulates a whole part.
+    """
+
+    __slots__ = ("_buf", "_eof", "_pos", "_stream")
+
+    def __init__(self, stream: StreamReader) -> None:
+        self._stream = stream
+        self._buf = b""
+        self._pos = 0
+        self._eof = False
+
+    async def _fill(self) -> bool:
+        """Append the next received block; ``False`` at the end of the stream."""
+        if self._eof:
+            return False
+        data = await self._stream.readany()
+        if not data:
+            self._eof = True
+            return False
+        pos = self._pos
+        if pos >= len(self._buf):
+            self._buf = data
+        else:
+            self._buf = self._buf[pos:] + data
+        self._pos = 0
+        return True
+
+    def at_eof(self) -> bool:
+        return self._eof and self._pos >= len(self._buf)
+
+    def _take(self, end: int, skip: int = 0) -> bytes:
+        """Return bytes up to ``end`` and move past ``end + skip``."""
+        data = self._buf[self._pos : end]
+        self._pos = end + skip
+        return data
+
+    async def readline(self, limit: int) -> bytes:
+        """A line with its ``\\n``, at most ``limit`` bytes of one (``b""`` at EOF)."""
+        while True:
+            buf = self._buf
+            pos = self._pos
+            idx = buf.find(b"\n", pos, pos + limit)
+            if idx != -1:
+                return self._take(idx + 1)
+            if len(buf) - pos >= limit:
+                return self._take(pos + limit)
+            if not await self._fill():
+                return self._take(len(self._buf))
+
+    async def read_until(self, delim: bytes, size: int) -> tuple[bytes, bool]:
+        """Up to ``size`` bytes before ``delim``; the flag says ``delim`` was reached.
+
+        The delimiter itself is consumed. The end of the stream before it is
+        an error: the body was truncated.
+        """
+        dlen = len(delim)
+        searched = self._pos
+        while True:
+            buf = self._buf
+            pos = self._pos
+            idx = buf.find(delim, searched)
+            if idx != -1:
+                if idx - pos <= size:
+                    return self._take(idx, dlen), True
+                return self._take(pos + size), False
+            if len(buf) - dlen + 1 - pos >= size:
+                return self._take(pos + size), False
+            kept = len(buf) - pos
+            if not await self._fill():
+                raise ValueError("Multipart body ends without a closing boundary")
+            # Only the tail that could start a split delimiter needs a new look.
+            searched = max(0, kept - dlen + 1)
+
+    async def read_line_until(self, delim: bytes, limit: int) -> tuple[bytes, bool]:
+        """A line (with ``\\n``) of a part, or its last bytes when ``delim`` comes first."""
+        dlen = len(delim)
+        while True:
+            buf = self._buf
+            pos = self._pos
+            didx = buf.find(delim, pos)
+            end = didx if didx != -1 else max(len(buf) - dlen + 1, pos)
+            nidx = buf.find(b"\n", pos, end)
+            if nidx != -1:
+                return self._take(nidx + 1), False
+            if didx != -1:
+                return self._take(didx, dlen), True
+            if end - pos >= limit:
+                raise ValueError(f"Multipart line longer than {limit} bytes")
+            if not await self._fill():
+                raise ValueError("Multipart body ends without a closing boundary")
+
+
+def _as_part_stream(content: StreamReader | _PartStream) -> _PartStream:
+    return content if isinstance(content, _PartStream) else _PartStream(content)
+
+
+class _Base64Decoder:
+    """Incremental base64 decoding: whole quanta now, the remainder later."""
+
+    __slots__ = ("_rest",)
+
+    def __init__(self) -> None:
+        self._rest = b""
+
+    def feed(self, data: bytes, final: bool) -> bytes:
+        data = self._rest + bytes(data).translate(None, b" \t\r\n")
+        cut = len(data) if final else len(data) - len(data) % 4
+        self._rest = data[cut:]
+        try:
+            return base64.b64decode(data[:cut], validate=True)
+        except binascii.Error as exc:
+            raise ValueError(f"Invalid base64 data in multipart part: {exc}") from None
+
+
+class _QuotedPrintableDecoder:
+    """Incremental quoted-printable decoding, cutting at line ends."""
+
+    __slots__ = ("_rest",)
+
+    def __init__(self) -> None:
+        self._rest = b""
+
+    def feed(self, data: bytes, final: bool) -> bytes:
+        data = self._rest + bytes(data)
+        cut = len(data) if final else data.rfind(b"\n") + 1
+        self._rest = data[cut:]
+        return binascii.a2b_qp(data[:cut])
+
+
+class _InflateDecoder:
+    """Incremental gzip / deflate (zlib or raw) decoding with an output bound."""
+
+    __slots__ = ("_gzip", "_obj")
+
+    def __init__(self, encoding: str) -> None:
+        self._gzip = encoding == "gzip"
+        self._obj: Any = zlib.decompressobj(16 + zlib.MAX_WBITS) if self._gzip else None
+
+    def feed(self, data: bytes, final: bool) -> bytes:
+        if self._obj is None:
+            if not data:
+                return b""
+            # "deflate" is zlib-wrapped per RFC 9110, but raw deflate is common too.
+            zlib_header = (
+                len(data) > 1 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+            )
+            self._obj = zlib.decompressobj(zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS)
+        try:
+            out: bytes = self._obj.decompress(data, DEFAULT_MAX_DECOMPRESS_SIZE)
+        except zlib.error as exc:
+            raise ValueError(f"Can not decode multipart part: {exc}") from None
+        if self._obj.unconsumed_tail:
+            raise DecompressSizeError(
+                f"Decompressed part exceeds the limit of {DEFAULT_MAX_DECOMPRESS_SIZE} bytes"
+            )
+        return out
+
+
+class _IdentityDecoder:
+    __slots__ = ()
+
+    def feed(self, data: bytes, final: bool) -> bytes:
+        return data
+
+
+_Decoder = _Base64Decoder | _QuotedPrintableDecoder | _InflateDecoder | _IdentityDecoder
+
+
+class BodyPartReader:
+    """One part of a multipart body, read as a stream.
+
+    ``content`` is positioned right after the part's headers; the part ends
+    at ``CRLF--boundary``.
+    """
+
+    chunk_size = 8192
+
+    def __init__(
+        self,
+        boundary: bytes,
+        headers: CIMultiDictProxy[str],
+        content: StreamReader | _PartStream,
+        *,
+        subtype: str = "mixed",
+        default_charset: str | None = None,
+    ) -> None:
+        self.headers = headers
+        self._boundary = boundary
+        self._delim = b"\r\n--" + boundary
+        self._content = _as_part_stream(content)
+        self._at_eof = False
+        self._is_form_data = subtype == "form-data"
+        self._default_charset = default_charset
+        self._read_bytes = 0
+        self._decoders: list[_Decoder] | None = None
+        self._cache: dict[str, Any] = {}
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self._iter_chunks()
+
+    async def _iter_chunks(self) -> AsyncIterator[bytes]:
+        while not self._at_eof:
+            chunk = await self.read_chunk()
+            if chunk:
+                yield chunk
+
+    async def next(self) -> bytearray | None:
+        """The whole (raw) part, or ``None`` when it was already read."""
+        item = await self.read()
+        return item or None
+
+    async def read(self, *, decode: bool = False) -> bytearray:
+        """The rest of the part; with ``decode`` undo its transfer and content encodings."""
+        data = bytearray()
+        while not self._at_eof:
+            data += await self.read_chunk(2**16)
+        if decode:
+            return bytearray(self.decode(data))
+        return data
+
+    async def read_chunk(self, size: int = chunk_size) -> bytes:
+        """Up to ``size`` raw bytes of the part (``b""`` once it is exhausted)."""
+        if self._at_eof:
+            return b""
+        data, found = await self._content.read_until(self._delim, size)
+        if found:
+            self._at_eof = True
+        self._read_bytes += len(data)
+        return data
+
+    async def readline(self) -> bytes:
+        """The next line of the part (its last line comes without the CRLF)."""
+        if self._at_eof:
+            return b""
+        line, found = await self._content.read_line_until(self._delim, 2**16)
+        if found:
+            self._at_eof = True
+        self._read_bytes += len(line)
+        return line
+
+    async def release(self) -> None:
+        """Skip the rest of the part."""
+        while not self._at_eof:
+            await self.read_chunk(2**16)
+
+    async def text(self, *, encoding: str | None = None) -> str:
+        """The part decoded as text (``encoding``, else its charset, else UTF-8)."""
+        data = await self.read(decode=True)
+        return data.decode(encoding or self.get_charset(default="utf-8"))
+
+    async def json(self, *, encoding: str | None = None) -> Any:
+        """The part parsed as JSON; ``None`` when it is empty."""
+        data = await self.read(decode=True)
+        if not data:
+            return None
+        return json.loads(data.decode(encoding or self.get_charset(default="utf-8")))
+
+    async def form(self, *, encoding: str | None = None) -> list[tuple[str, str]]:
+        """The part parsed as ``application/x-www-form-urlencoded`` pairs."""
+        data = await self.read(decode=True)
+        if not data:
+            return []
+        real_encoding = encoding or self.get_charset(default="utf-8")
+        try:
+            text = data.rstrip().decode(real_encoding)
+        except UnicodeDecodeError:
+            raise ValueError(f"data cannot be decoded with {real_encoding} encoding") from None
+        return parse_qsl(text, keep_blank_values=True, encoding=real_encoding)
+
+    def at_eof(self) -> bool:
+        return self._at_eof
+
+    def _make_decoders(self) -> list[_Decoder]:
+        decoders: list[_Decoder] = []
+        cte = self.headers.get(hdrs.CONTENT_TRANSFER_ENCODING, "").lower()
+        if cte == "base64":
+            decoders.append(_Base64Decoder())
+        elif cte == "quoted-printable":
+            decoders.append(_QuotedPrintableDecoder())
+        elif cte not in ("", "binary", "8bit", "7bit"):
+            raise RuntimeError(f"unknown content transfer encoding: {cte}")
+        if not self._is_form_data:
+            encoding = self.headers.get(hdrs.CONTENT_ENCODING, "").lower()
+            if encoding in ("deflate", "gzip"):
+                decoders.append(_InflateDecoder(encoding))
+            elif encoding not in ("", "identity"):
+                raise RuntimeError(f"unknown content encoding: {encoding}")
+        return decoders or [_IdentityDecoder()]
+
+    def decode(self, data: bytes | bytearray) -> bytes:
+        """Undo the part's transfer encoding and (outside form-data) content encoding.
+
+        Stateful: successive raw chunks of the part may be passed one by one.
+        """
+        decoders = self._decoders
+        if decoders is None:
+            decoders = self._decoders = self._make_decoders()
+        out = bytes(data)
+        final = self._at_eof
+        for decoder in decoders:
+            out = decoder.feed(out, final)
+        return out
+
+    def get_charset(self, default: str) -> str:
+        """The part's Content-Type charset, else the reader's default, else ``default``."""
+        mimetype = parse_mimetype(self.headers.get(hdrs.CONTENT_TYPE, ""))
+        return mimetype.parameters.get("charset", self._default_charset or default)
+
+    @reify
+    def name(self) -> str | None:
+        """The ``name`` parameter of Content-Disposition."""
+        _, params = parse_content_disposition(self.headers.get(hdrs.CONTENT_DISPOSITION))
+        return content_disposition_filename(params, "name")
+
+    @reify
+    def filename(self) -> str | None:
+        """The ``filename`` parameter of Content-Disposition."""
+        _, params = parse_content_disposition(self.headers.get(hdrs.CONTENT_DISPOSITION))
+        return content_disposition_filename(params, "filename")
+
+
+class MultipartResponseWrapper:
+    """A :class:`MultipartReader` over a client response, releasing it at the end."""
+
+    def __init__(self, resp: Any, stream: MultipartReader) -> None:
+        self.resp = resp
+        self.stream = stream
+
+    def __aiter__(self) -> MultipartResponseWrapper:
+        return self
+
+    async def __anext__(self) -> MultipartReader | BodyPartReader:
+        part = await self.next()
+        if part is None:
+            raise StopAsyncIteration
+        return part
+
+    def at_eof(self) -> bool:
+        return self.stream.at_eof()
+
+    async def next(self) -> MultipartReader | BodyPartReader | None:
+        """The next part; the response is released after the last one."""
+        item = await self.stream.next()
+        if self.stream.at_eof():
+            await self.release()
+        return item
+
+    async def release(self) -> None:
+        """Release the underlying response (the connection goes back to the pool)."""
+        await self.resp.release()
+
+
+class MultipartReader:
+    """Reads the parts of a ``multipart/*`` body one after another.
+
+    Each part must be read (or released) before the next; :meth:`next`
+    releases an unread one itself. Nested ``multipart/*`` parts come back as
+    readers of their own.
+    """
+
+    response_wrapper_cls = MultipartResponseWrapper
+    multipart_reader_cls: type[MultipartReader] | None = None
+    part_reader_cls = BodyPartReader
+
+    def __init__(self, headers: Mapping[str, str], content: StreamReader | _PartStream) -> None:
+        self._mimetype = parse_mimetype(headers[hdrs.CONTENT_TYPE])
+        if self._mimetype.type != "multipart":
+            raise ValueError("multipart/* content type expected")
+        boundary = self._mimetype.parameters.get("boundary")
+        if not boundary:
+            raise ValueError(f"boundary missed for Content-Type: {headers[hdrs.CONTENT_TYPE]}")
+        if len(boundary) > 70:
+            raise ValueError(f"boundary {boundary!r} is too long (70 chars max)")
+        try:
+            self._boundary = boundary.encode("ascii")
+        except UnicodeEncodeError:
+            raise ValueError(f"boundary {boundary!r} is not ASCII") from None
+        self.headers = headers
+        self._content = _as_part_stream(content)
+        self._default_charset: str | None = None
+        self._last_part: MultipartReader | BodyPartReader | None = None
+        self._at_eof = False
+        self._scan_for_boundary = True
+
+    def __aiter__(self) -> MultipartReader:
+        return self
+
+    async def __anext__(self) -> MultipartReader | BodyPartReader:
+        part = await self.next()
+        if part is None:
+            raise StopAsyncIteration
+        return part
+
+    @classmethod
+    def from_response(cls, response: Any) -> MultipartResponseWrapper:
+        """A reader over a client response's body."""
+        return cls.response_wrapper_cls(response, cls(response.headers, response.content))
+
+    def at_eof(self) -> bool:
+        """Whether the closing boundary was read."""
+        return self._at_eof
+
+    async def next(self) -> MultipartReader | BodyPartReader | None:
+        """The next part, or ``None`` after the closing boundary."""
+        if self._at_eof:
+            return None
+        last = self._last_part
+        if last is not None:
+            self._last_part = None
+            await last.release()
+            if isinstance(last, MultipartReader):
+                self._scan_for_boundary = True
+            else:
+                await self._read_boundary()
+        if self._scan_for_boundary:
+            self._scan_for_boundary = False
+            await self._find_boundary_line()
+        if self._at_eof:
+            return None
+        part = await self.fetch_next_part()
+        self._last_part = part
+        return part
+
+    async def release(self) -> None:
+        """Skip every remaining part."""
+        while not self._at_eof:
+            item = await self.next()
+            if item is None:
+                break
+            await item.release()
+
+    async def fetch_next_part(self) -> MultipartReader | BodyPartReader:
+        """Read the next part's headers and return its reader."""
+        headers = await self._read_headers()
+        return self._get_part_reader(headers)
+
+    def _get_part_reader(self, headers: CIMultiDictProxy[str]) -> MultipartReader | BodyPartReader:
+        ctype = headers.get(hdrs.CONTENT_TYPE, "")
+        if parse_mimetype(ctype).type == "multipart":
+            cls = self.multipart_reader_cls or type(self)
+            return cls(headers, self._content)
+        return self.part_reader_cls(
+            self._boundary,
+            headers,
+            self._content,
+            subtype=self._mimetype.subtype,
+            default_charset=self._default_charset,
+        )
+
+    async def _find_boundary_line(self) -> None:
+        """Skip the preamble (or a nested part's epilogue) up to a boundary line."""
+        dash = b"--" + self._boundary
+        closing = dash + b"--"
+        at_line_start = True
+        content = self._content
+        while True:
+            line = await content.readline(_MAX_BOUNDARY_LINE)
+            if not line:
+                raise ValueError(f"Could not find starting boundary {dash!r}")
+            if at_line_start and line.startswith(dash):
+                stripped = line.rstrip()
+                if stripped == dash:
+                    return
+                if stripped == closing:
+                    self._at_eof = True
+                    return
+            at_line_start = line.endswith(b"\n")
+
+    async def _read_boundary(self) -> None:
+        """Read what follows ``CRLF--boundary`` after a part: ``--`` or the line end."""
+        line = await self._content.readline(_MAX_BOUNDARY_LINE)
+        if not line or line.startswith(b"--"):
+            self._at_eof = True
+        elif line.strip(b" \t\r\n"):
+            raise ValueError(f"Invalid boundary line: {b'--' + self._boundary + line!r}")
+
+    async def _read_headers(self) -> CIMultiDictProxy[str]:
+        """Parse a part's header block (bounded line length and count)."""
+        headers: CIMultiDict[str] = CIMultiDict()
+        content = self._content
+        last_name: str | None = None
+        count = 0
+        while True:
+            line = await content.readline(_MAX_LINE + 2)
+            if not line.endswith(b"\n"):
+                if not line:
+                    raise ValueError("Multipart body ends inside part headers")
+                raise ValueError("Multipart part header line too long")
+            line = line.rstrip(b"\r\n")
+            if not line:
+                return CIMultiDictProxy(headers)
+            count += 1
+            if count > _MAX_HEADERS:
+                raise ValueError("Too many headers in a multipart part")
+            text = line.decode("utf-8", "surrogateescape")
+            if text[0] in " \t" and last_name is not None:
+                values = headers.popall(last_name)
+                values[-1] = f"{values[-1]} {text.strip()}"
+                headers.extend((last_name, v) for v in values)
+                continue
+            name, sep, value = text.partition(":")
+            name = name.strip()
+            if not sep or not _TOKEN_RE.fullmatch(name):
+                raise ValueError(f"Invalid multipart part header: {text!r}")
+            headers.add(name, value.strip(" \t"))
+            last_name = name
+
+
+_ALLOWED_ENCODINGS = frozenset(("deflate", "gzip", "identity"))
+_ALLOWED_TRANSFER = frozenset(("base64", "quoted-printable", "binary"))
+
+
+class _PartEncodingWriter(AbstractStreamWriter):
+    """Applies a part's Content-Encoding, then its Content-Transfer-Encoding."""
+
+    def __init__(
+        self, writer: AbstractStreamWriter, encoding: str | None, transfer: str | None
+    ) -> None:
+        self._writer = writer
+        self._compress: Any = None
+        if encoding == "gzip":
+            self._compress = zlib.compressobj(wbits=16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._compress = zlib.compressobj(wbits=zlib.MAX_WBITS)
+        self._transfer = transfer
+        self._pending = b""
+
+    async def _emit(self, data: bytes, final: bool) -> None:
+        if self._transfer == "base64":
+            data = self._pending + data
+            cut = len(data) if final else len(data) - len(data) % 3
+            self._pending = data[cut:]
+            data = base64.b64encode(data[:cut])
+        elif self._transfer == "quoted-printable":
+            # Encoded at the end: soft line breaks must not straddle chunks.
+            self._pending += data
+            if not final:
+                return
+            data = binascii.b2a_qp(self._pending)
+            self._pending = b""
+        if data:
+            await self._writer.write(data)
+
+    async def write(self, chunk: bytes | bytearray | memoryview) -> None:
+        data = bytes(chunk)
+        if self._compress is not None:
+            data = self._compress.compress(data)
+        if data:
+            await self._emit(data, False)
+
+    async def write_eof(self, chunk: bytes = b"") -> None:
+        data = bytes(chunk)
+        if self._compress is not None:
+            data = self._compress.compress(data) + self._compress.flush()
+        await self._emit(data, True)
+
+    async def drain(self) -> None:
+        await self._writer.drain()
+
+    def enable_compression(self, encoding: str = "deflate", strategy: int | None = None) -> None:
+        raise RuntimeError("multipart parts are compressed through their headers")
+
+    def enable_chunking(self) -> None:
+        pass
+
+    def write_headers(self, status_line: str, headers: CIMultiDict[str]) -> None:
+        raise RuntimeError("a multipart part cannot write headers")
+
+
+def _boundary_param(boundary: str) -> str:
+    """The boundary as a Content-Type parameter value (quoted unless a token)."""
+    if _TOKEN_RE.fullmatch(boundary):
+        return boundary
+    return '"' + boundary.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class MultipartWriter(Payload):
+    """A ``multipart/<subtype>`` body built from payloads, itself a payload."""
+
+    _value: None
+
+    def __init__(
+        self, subtype: str = "mixed", boundary: str | None = None, close_boundary: bool = True
+    ) -> None:
+        if boundary is None:
+            boundary = uuid.uuid4().hex
+        try:
+            self._boundary = boundary.encode("ascii")
+        except UnicodeEncodeError:
+            raise ValueError("boundary should contain ASCII only chars") from None
+        if not boundary or len(boundary) > 70 or re.search(r"[\x00-\x1f\x7f]", boundary):
+            raise ValueError(f"invalid boundary {boundary!r}")
+        super().__init__(
+            None, content_type=f"multipart/{subtype}; boundary={_boundary_param(boundary)}"
+        )
+        self._subtype = subtype
+        self._parts: list[tuple[Payload, str | None, str | None]] = []
+        self._is_form_data = subtype == "form-data"
+        self._close_boundary = close_boundary
+
+    def __enter__(self) -> MultipartWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        pass
+
+    def __iter__(self) -> Iterator[tuple[Payload, str | None, str | None]]:
+        return iter(self._parts)
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+    def __bool__(self) -> bool:
+        return True
+
+    @property
+    def boundary(self) -> str:
+        return self._boundary.decode("ascii")
+
+    def append(self, obj: Any, headers: Mapping[str, str] | None = None) -> Payload:
+        """Add ``obj`` (a payload or anything the payload registry knows) as a part."""
+        if isinstance(obj, Payload):
+            if headers:
+                obj.headers.update(headers)
+            return self.append_payload(obj)
+        try:
+            payload = get_payload(obj, headers=headers)
+        except LookupError:
+            raise TypeError(f"Cannot create payload from {obj!r}") from None
+        return self.append_payload(payload)
+
+    def append_payload(self, payload: Payload) -> Payload:
+        """Add a payload as a part; its Content-(Transfer-)Encoding is applied on write."""
+        encoding: str | None = payload.headers.get(hdrs.CONTENT_ENCODING, "").lower()
+        if encoding and encoding not in _ALLOWED_ENCODINGS:
+            raise RuntimeError(f"unknown content encoding: {encoding}")
+        if encoding in ("", "identity"):
+            encoding = None
+        transfer: str | None = payload.headers.get(hdrs.CONTENT_TRANSFER_ENCODING, "").lower()
+        if transfer and transfer not in _ALLOWED_TRANSFER:
+            raise RuntimeError(f"unknown content transfer encoding: {transfer}")
+        if transfer in ("", "binary"):
+            transfer = None
+        self._parts.append((payload, encoding, transfer))
+        return payload
+
+    def append_json(self, obj: Any, headers: Mapping[str, str] | None = None) -> Payload:
+        """Add ``obj`` serialised as JSON."""
+        return self.append_payload(JsonPayload(obj, headers=headers))
+
+    def append_form(
+        self,
+        obj: Sequence[tuple[str, str]] | Mapping[str, str],
+        headers: Mapping[str, str] | None = None,
+    ) -> Payload:
+        """Add ``obj`` as an ``application/x-www-form-urlencoded`` part."""
+        items = list(obj.items()) if isinstance(obj, Mapping) else list(obj)
+        data = urlencode(items, doseq=True)
+        return self.append_payload(
+            StringPayload(data, headers=headers, content_type="application/x-www-form-urlencoded")
+        )
+
+    @property
+    def size(self) -> int | None:
+        """The serialised length, ``None`` if a part's length is not known up front."""
+        blen = len(self._boundary)
+        total = 0
+        for part, encoding, transfer in self._parts:
+            size = part.size
+            if encoding or transfer or size is None:
+                return None
+            total += blen + 4 + len(part._binary_headers) + size + 2
+        if self._close_boundary:
+            total += blen + 6
+        return total
+
+    def decode(self, encoding: str = "utf-8", errors: str = "strict") -> str:
+        """The serialised body as text (parts without encodings only)."""
+        boundary = self.boundary
+        out: list[str] = []
+        for part, _, _ in self._parts:
+            out.append(f"--{boundary}\r\n")
+            out.append(part._binary_headers.decode(encoding, errors))
+            out.append(part.decode(encoding, errors))
+            out.append("\r\n")
+        if self._close_boundary:
+            out.append(f"--{boundary}--\r\n")
+        return "".join(out)
+
+    async def write(self, writer: AbstractStreamWriter, close_boundary: bool = True) -> None:
+        """Write every part, then the closing boundary."""
+        dash = b"--" + self._boundary
+        separator = b""
+        for part, encoding, transfer in self._parts:
+            await writer.write(separator + dash + b"\r\n" + part._binary_headers)
+            if encoding or transfer:
+                encoder = _PartEncodingWriter(writer, encoding, transfer)
+                await part.write(encoder)
+                await encoder.write_eof()
+            else:
+                await part.write(writer)
+            separator = b"\r\n"
+        if close_boundary and self._close_boundary:
+            await writer.write(separator + dash + b"--\r\n")
+        elif separator:
+            await writer.write(separator)
+
+    async def close(self) -> None:
+        """Close every part."""
+        for part, _, _ in self._parts:
+            await part.close()
