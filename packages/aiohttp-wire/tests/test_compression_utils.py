@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-import sys
 import gzip
+import sys
 import types
 import zlib
 from collections.abc import Callable
