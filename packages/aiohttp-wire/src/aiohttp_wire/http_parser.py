@@ -1,0 +1,1053 @@
+"""HTTP/1.x message framing.
+
+Two layers:
+
+* ``RequestParser`` / ``ResponseParser``: sans-I/O. Bytes go in with
+  ``receive_data()`` / ``receive_eof()``; events come out: the message head
+  (``RawRequestMessage`` / ``RawResponseMessage``), ``BodyData`` zero or more
+  times, then ``EndOfMessage``. Any framing error raises an
+  ``HttpProcessingError`` subclass and leaves the parser dead.
+* ``HttpRequestParser`` / ``HttpResponseParser``: the asyncio adapters with
+  aiohttp's names. They feed each body into a ``StreamReader`` (decompressing
+  it when asked) and hand back ``(message, payload)`` pairs.
+
+The head is located with ``bytes.find`` and validated and split with a few
+precompiled regular expressions over the whole header block, so the work per
+message is a handful of C-level passes rather than a loop per byte or per
+line. Requests are parsed strictly (RFC 9112 with no leniency that could be
+used for request smuggling); responses accept what real servers send
+(bare LF line ends, obs-fold, read-until-close bodies).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any, Final, Generic, NamedTuple, TypeVar
+
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
+
+from . import hdrs
+from .base_protocol import BaseProtocol
+from .compression_utils import (
+    DEFAULT_MAX_DECOMPRESS_SIZE,
+    BrotliDecompressor,
+    ZLibDecompressor,
+    ZSTDDecompressor,
+)
+from .http_exceptions import (
+    BadHttpMessage,
+    BadHttpMethod,
+    BadStatusLine,
+    ContentEncodingError,
+    ContentLengthError,
+    DecompressSizeError,
+    HttpProcessingError,
+    InvalidHeader,
+    InvalidURLError,
+    LineTooLong,
+    TransferEncodingError,
+)
+from .http_version import HttpVersion, HttpVersion10, HttpVersion11
+from .streams import EMPTY_PAYLOAD, StreamReader
+
+__all__ = [
+    "BodyData",
+    "EndOfMessage",
+    "HttpParser",
+    "HttpRequestParser",
+    "HttpResponseParser",
+    "RawRequestMessage",
+    "RawResponseMessage",
+    "RequestParser",
+    "ResponseParser",
+]
+
+
+class RawRequestMessage(NamedTuple):
+    """A parsed request head."""
+
+    method: str
+    path: str
+    version: HttpVersion
+    headers: CIMultiDictProxy[str]
+    raw_headers: tuple[tuple[bytes, bytes], ...]
+    should_close: bool
+    compression: str | None
+    upgrade: bool
+    chunked: bool
+    url: URL
+
+
+class RawResponseMessage(NamedTuple):
+    """A parsed response head."""
+
+    version: HttpVersion
+    code: int
+    reason: str
+    headers: CIMultiDictProxy[str]
+    raw_headers: tuple[tuple[bytes, bytes], ...]
+    should_close: bool
+    compression: str | None
+    upgrade: bool
+    chunked: bool
+
+
+class BodyData(NamedTuple):
+    """A piece of the current message's body (after transfer decoding)."""
+
+    data: bytes
+
+
+class EndOfMessage(NamedTuple):
+    """The current message is complete; ``trailers`` holds chunked trailer fields."""
+
+    trailers: CIMultiDictProxy[str]
+
+
+Event = RawRequestMessage | RawResponseMessage | BodyData | EndOfMessage
+
+_MsgT = TypeVar("_MsgT", RawRequestMessage, RawResponseMessage)
+
+# -- grammar ---------------------------------------------------------------------------
+
+_TCHAR: Final = rb"!#$%&'*+\-.^_`|~0-9A-Za-z"
+_TOKEN_RE: Final = re.compile(rb"[%s]+" % _TCHAR)
+_VERSION_RE: Final = re.compile(rb"HTTP/([0-9])\.([0-9])")
+_STATUS_RE: Final = re.compile(rb"[0-9]{3}")
+# Anything outside visible ASCII is refused in a request target.
+_TARGET_BAD_RE: Final = re.compile(rb"[^\x21-\x7e]")
+# A whole header block, each line ending in CRLF. Strict: token names, no
+# whitespace before the colon, values of VCHAR / obs-text / SP / HTAB only.
+_STRICT_BLOCK_RE: Final = re.compile(rb"(?:[%s]+:[\t\x20-\x7e\x80-\xff]*\r\n)*" % _TCHAR)
+# Lenient (responses): obs-fold continuation lines, any byte but NUL/CR/LF.
+_LENIENT_BLOCK_RE: Final = re.compile(rb"(?:(?:[%s]+:|[ \t])[^\x00\r\n]*\r\n)*" % _TCHAR)
+_PAIR_RE: Final = re.compile(rb"([^:\r\n]+):[ \t]*([^\r\n]*)\r\n")
+_PAIR_RE_S: Final = re.compile(r"([^:\r\n]+):[ \t]*([^\r\n]*)\r\n")
+_CHUNK_SIZE_RE: Final = re.compile(rb"([0-9A-Fa-f]+)[ \t]*(?:;[^\x00\r\n]*)?")
+_CHUNK_SIZE_PREFIX_RE: Final = re.compile(rb"[0-9A-Fa-f]*(?:[ \t]+|[ \t]*;[^\x00\r\n]*)?\r?")
+_HOST_RE: Final = re.compile(
+    r"(?:\[[0-9A-Fa-f:.]+(?:%25[A-Za-z0-9\-._~%]+)?\]|[A-Za-z0-9\-._~%!$&'()*+,;=]*)(?::[0-9]*)?"
+)
+
+_KNOWN_METHODS: Final[dict[bytes, str]] = {
+    m.encode("ascii"): m
+    for m in (*hdrs.METH_ALL, "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK")
+}
+_KNOWN_VERSIONS: Final[dict[bytes, HttpVersion]] = {
+    b"HTTP/1.1": HttpVersion11,
+    b"HTTP/1.0": HttpVersion10,
+}
+_COMPRESSIONS: Final = frozenset({"gzip", "deflate", "br", "zstd"})
+_EMPTY_HEADERS: Final[CIMultiDictProxy[str]] = CIMultiDictProxy(CIMultiDict())
+# Beyond these a length cannot describe a body anyone sends (and would only be
+# used to make a peer wait forever).
+_MAX_CONTENT_LENGTH: Final = 2**62
+_MAX_CHUNK_SIZE_DIGITS: Final = 15
+
+# Body framing of a head, beside a Content-Length (>= 0).
+_NO_BODY: Final = -1
+_UNTIL_CLOSE: Final = -2
+_CHUNKED: Final = -3
+_UPGRADE: Final = -4
+
+# -- states ----------------------------------------------------------------------------
+
+_HEAD: Final = 0
+_LENGTH: Final = 1
+_CHUNK_SIZE: Final = 2
+_CHUNK_DATA: Final = 3
+_CHUNK_CRLF: Final = 4
+_TRAILERS: Final = 5
+_UNTIL_EOF: Final = 6
+_UPGRADED: Final = 7
+_DEAD: Final = 8
+
+# States in which the parser waits for a line end before doing anything.
+_LINE_STATES: Final = frozenset({_HEAD, _CHUNK_SIZE, _TRAILERS})
+
+
+def _header_pairs(
+    block: bytes, lenient: bool
+) -> tuple[list[tuple[bytes, bytes]], list[tuple[str, str]]]:
+    """Split a validated header block into raw and decoded ``(name, value)`` pairs."""
+    if (
+        b" \r\n" not in block
+        and b"\t\r\n" not in block
+        and not (lenient and (b"\n " in block or b"\n\t" in block))
+    ):
+        return (
+            _PAIR_RE.findall(block),
+            _PAIR_RE_S.findall(block.decode("utf-8", "surrogateescape")),
+        )
+    # Trailing whitespace to strip, or obs-fold lines to join: rare, line by line.
+    raw: list[tuple[bytes, bytes]] = []
+    for line in block.split(b"\r\n")[:-1]:
+        if line[0] in (32, 9):
+            name, value = raw[-1]
+            extra = line.strip(b" \t")
+            raw[-1] = (name, value + b" " + extra if value and extra else value + extra)
+        else:
+            name, _, value = line.partition(b":")
+            raw.append((name, value.strip(b" \t")))
+    return raw, [(n.decode("ascii"), v.decode("utf-8", "surrogateescape")) for n, v in raw]
+
+
+def _diagnose_block(block: bytes) -> HttpProcessingError:
+    """Name the first bad line of a header block that failed strict validation."""
+    for line in block.split(b"\r\n"):
+        if not line:
+            continue
+        if line[0] in (32, 9):
+            return BadHttpMessage(f"obs-fold (line folding) is not allowed: {line!r}")
+        name, sep, _ = line.partition(b":")
+        if not sep or not _TOKEN_RE.fullmatch(name):
+            return InvalidHeader(name)
+        if _STRICT_BLOCK_RE.fullmatch(line + b"\r\n") is None:
+            return InvalidHeader(line)
+    return BadHttpMessage(f"Bad line ending in header block: {block[:100]!r}")
+
+
+def _content_length(values: list[str]) -> int:
+    """The body length from every Content-Length value, refusing disagreements."""
+    length = -1
+    for value in values:
+        for item in value.split(","):
+            item = item.strip(" \t")
+            if not (item.isascii() and item.isdigit()):
+                raise BadHttpMessage(f"Invalid Content-Length: {value!r}")
+            n = int(item) if len(item) < 25 else _MAX_CONTENT_LENGTH + 1
+            if n > _MAX_CONTENT_LENGTH:
+                raise BadHttpMessage(f"Content-Length too large: {value!r}")
+            if length != -1 and n != length:
+                raise BadHttpMessage(f"Conflicting Content-Length values: {values!r}")
+            length = n
+    return length
+
+
+class _Parser(Generic[_MsgT]):
+    """The framing state machine shared by requests and responses.
+
+    ``_emit_head``, ``_emit_body`` and ``_emit_end`` receive the output; by
+    default they collect events, the asyncio adapters replace them.
+    """
+
+    _lenient = False
+
+    def __init__(
+        self,
+        *,
+        max_line_size: int = 8190,
+        max_field_size: int = 8190,
+        max_headers: int = 128,
+    ) -> None:
+        self.max_line_size = max_line_size
+        self.max_field_size = max_field_size
+        self.max_headers = max_headers
+        self._max_head = max_line_size + max_headers * (max_field_size + 2) + 4
+        self._buf = bytearray()
+        self._state = _HEAD
+        self._remaining = 0
+        self._tail = b""
+        self._events: list[Event] = []
+        self._emit_head: Callable[[_MsgT], None] = self._events.append
+        self._emit_body: Callable[[bytes], None] = self._collect_body
+        self._emit_end: Callable[[CIMultiDictProxy[str]], None] = self._collect_end
+        self._on_chunk_begin: Callable[[], None] | None = None
+        self._on_chunk_end: Callable[[], None] | None = None
+
+    # -- public sans-I/O API -----------------------------------------------------------
+
+    def receive_data(self, data: bytes) -> list[Event]:
+        """Feed bytes; return the events they complete."""
+        self._feed(data)
+        events = self._events[:]
+        self._events.clear()
+        return events
+
+    def receive_eof(self) -> list[Event]:
+        """The peer closed; finish a read-until-close body or fail a truncated one."""
+        self._eof()
+        events = self._events[:]
+        self._events.clear()
+        return events
+
+    def take_tail(self) -> bytes:
+        """The bytes after an upgrade / CONNECT head, which are not HTTP/1.1."""
+        tail, self._tail = self._tail, b""
+        return tail
+
+    @property
+    def upgraded(self) -> bool:
+        """Whether parsing stopped at an upgrade."""
+        return self._state == _UPGRADED
+
+    def _collect_body(self, data: bytes) -> None:
+        self._events.append(BodyData(data))
+
+    def _collect_end(self, trailers: CIMultiDictProxy[str]) -> None:
+        self._events.append(EndOfMessage(trailers))
+
+    # -- the machine -------------------------------------------------------------------
+
+    def _feed(self, data: bytes) -> None:
+        state = self._state
+        if state == _UPGRADED:
+            self._tail += data
+            return
+        if state == _DEAD:
+            raise BadHttpMessage("Parser is closed after an error")
+        buf = self._buf
+        if buf:
+            if state in _LINE_STATES and b"\n" not in data:
+                buf += data
+                try:
+                    self._check_partial_line()
+                except HttpProcessingError:
+                    self._state = _DEAD
+                    raise
+                return
+            buf += data
+            data = bytes(buf)
+            buf.clear()
+        try:
+            self._run(data)
+        except HttpProcessingError:
+            self._state = _DEAD
+            raise
+
+    def _run(self, data: bytes) -> None:
+        pos = 0
+        n = len(data)
+        while pos < n:
+            state = self._state
+            if state == _HEAD:
+                new = self._parse_head(data, pos)
+                if new < 0:
+                    self._buf += data[pos:]
+                    self._check_partial_head()
+                    return
+                pos = new
+            elif state == _LENGTH:
+                take = self._remaining
+                if n - pos <= take:
+                    take = n - pos
+                    self._emit_body(data if pos == 0 else data[pos:])
+                else:
+                    self._emit_body(data[pos : pos + take])
+                pos += take
+                self._remaining -= take
+                if not self._remaining:
+                    self._state = _HEAD
+                    self._emit_end(_EMPTY_HEADERS)
+            elif state == _CHUNK_DATA:
+                take = self._remaining
+                if n - pos <= take:
+                    take = n - pos
+                    self._emit_body(data if pos == 0 else data[pos:])
+                else:
+                    self._emit_body(data[pos : pos + take])
+                pos += take
+                self._remaining -= take
+                if not self._remaining:
+                    self._state = _CHUNK_CRLF
+            elif state == _CHUNK_CRLF:
+                if data.startswith(b"\r\n", pos):
+                    pos += 2
+                    self._state = _CHUNK_SIZE
+                    if self._on_chunk_end is not None:
+                        self._on_chunk_end()
+                elif n - pos == 1 and data[pos] == 13:
+                    self._buf += b"\r"
+                    return
+                else:
+                    raise TransferEncodingError(
+                        "Chunk data longer than its declared size, or not ended by CRLF"
+                    )
+            elif state == _CHUNK_SIZE:
+                pos = self._parse_chunk_size(data, pos)
+                if pos < 0:
+                    return
+            elif state == _TRAILERS:
+                pos = self._parse_trailers(data, pos)
+                if pos < 0:
+                    return
+            elif state == _UNTIL_EOF:
+                self._emit_body(data if pos == 0 else data[pos:])
+                return
+            else:  # _UPGRADED
+                self._tail += data[pos:]
+                return
+
+    def _eof(self) -> None:
+        state = self._state
+        if state == _UNTIL_EOF:
+            self._state = _HEAD
+            self._emit_end(_EMPTY_HEADERS)
+        elif state == _LENGTH:
+            self._state = _DEAD
+            raise ContentLengthError(
+                "Not enough data to satisfy content length header. "
+                f"{self._remaining} bytes missing."
+            )
+        elif state in (_CHUNK_SIZE, _CHUNK_DATA, _CHUNK_CRLF, _TRAILERS):
+            self._state = _DEAD
+            raise TransferEncodingError("Not enough data to satisfy transfer length header.")
+        elif state == _HEAD and self._buf:
+            self._eof_in_head()
+
+    def _eof_in_head(self) -> None:
+        """A partial head at EOF: nothing to deliver by default."""
+        self._buf.clear()
+
+    # -- heads -------------------------------------------------------------------------
+
+    def _check_partial_line(self) -> None:
+        """Limits on the line still being received, checked without waiting for its end."""
+        buf = self._buf
+        state = self._state
+        last = buf.rfind(b"\n")
+        size = len(buf) - last - 1
+        if state == _HEAD:
+            if last == -1:
+                if size > self.max_line_size:
+                    raise LineTooLong("status line", self.max_line_size, size)
+            elif size > self.max_field_size:
+                raise LineTooLong("header line", self.max_field_size, size)
+        elif state == _TRAILERS:
+            if size > self.max_field_size:
+                raise LineTooLong("trailer line", self.max_field_size, size)
+        elif size > self.max_line_size:
+            raise LineTooLong("chunk size line", self.max_line_size, size)
+        elif _CHUNK_SIZE_PREFIX_RE.fullmatch(buf) is None:
+            raise TransferEncodingError(f"Invalid chunk size line: {bytes(buf[:40])!r}")
+
+    def _check_partial_head(self) -> None:
+        """An incomplete head: refuse now whatever can never become valid."""
+        buf = self._buf
+        if not self._lenient and buf.count(b"\n") != buf.count(b"\r\n"):
+            raise BadHttpMessage("Bare LF line ending in message head")
+        if len(buf) > self._max_head:
+            self._check_lines(bytes(buf))
+        first = buf.find(b"\n")
+        if first == -1:
+            self._check_partial_line()
+            self._check_start_prefix(bytes(buf))
+            return
+        if first > self.max_line_size + 1:
+            raise LineTooLong("status line", self.max_line_size, first)
+        if buf.count(b"\n") - 1 > self.max_headers:
+            raise BadHttpMessage("Too many headers")
+        self._check_partial_line()
+
+    def _check_start_prefix(self, line: bytes) -> None:
+        """Hook: refuse a start line early when its first bytes are already wrong."""
+
+    def _check_lines(self, head: bytes) -> None:
+        lines = head.split(b"\n")
+        if len(lines[0]) > self.max_line_size + 1:
+            raise LineTooLong("status line", self.max_line_size, len(lines[0]))
+        for line in lines[1:]:
+            if len(line) > self.max_field_size + 1:
+                raise LineTooLong("header line", self.max_field_size, len(line))
+        raise BadHttpMessage("Too many headers")
+
+    def _split_head(self, data: bytes, pos: int) -> tuple[bytes, bytes, int] | None:
+        """Locate a CRLF-delimited head: ``(start_line, header_block, end)``."""
+        if data.startswith(b"\r\n", pos):
+            # RFC 9112 2.2: empty lines before a start line are ignored.
+            while data.startswith(b"\r\n", pos):
+                pos += 2
+        end = data.find(b"\r\n\r\n", pos)
+        if end == -1:
+            return None
+        eol = data.find(b"\r\n", pos)
+        return data[pos:eol], data[eol + 2 : end + 2], end + 4
+
+    def _parse_headers(
+        self, block: bytes, what: str
+    ) -> tuple[CIMultiDictProxy[str], tuple[tuple[bytes, bytes], ...]]:
+        """Validate a header block and build the headers, once."""
+        if not block:
+            return _EMPTY_HEADERS, ()
+        if block.count(b"\r\n") > self.max_headers:
+            raise BadHttpMessage("Too many trailers" if what == "trailer" else "Too many headers")
+        if len(block) > self.max_field_size + 2:
+            longest = max(map(len, block.split(b"\r\n")))
+            if longest > self.max_field_size:
+                raise LineTooLong(what, self.max_field_size, longest)
+        if self._lenient:
+            if _LENIENT_BLOCK_RE.fullmatch(block) is None or block[0] in (32, 9):
+                raise _diagnose_block(block)
+        elif _STRICT_BLOCK_RE.fullmatch(block) is None:
+            raise _diagnose_block(block)
+        raw, pairs = _header_pairs(block, self._lenient)
+        return CIMultiDictProxy(CIMultiDict(pairs)), tuple(raw)
+
+    def _make_message(self, line: bytes, block: bytes) -> tuple[_MsgT, int]:
+        """The head and its body framing: a length, or ``_NO_BODY`` ... ``_UPGRADE``."""
+        raise NotImplementedError
+
+    def _parse_head(self, data: bytes, pos: int) -> int:
+        head = self._split_head(data, pos)
+        if head is None:
+            return -1
+        line, block, end = head
+        if len(line) > self.max_line_size:
+            raise LineTooLong("status line", self.max_line_size, len(line))
+        msg, framing = self._make_message(line, block)
+        # The state is set before the head goes out so that a consumer can
+        # tell from it whether a body follows.
+        if framing > 0:
+            self._state = _LENGTH
+            self._remaining = framing
+        elif framing == _CHUNKED:
+            self._state = _CHUNK_SIZE
+        elif framing == _UNTIL_CLOSE:
+            self._state = _UNTIL_EOF
+        elif framing == _UPGRADE:
+            self._state = _UPGRADED
+            self._emit_head(msg)
+            self._tail += data[end:]
+            return len(data)
+        self._emit_head(msg)
+        if framing == 0 or framing == _NO_BODY:
+            self._emit_end(_EMPTY_HEADERS)
+        return end
+
+    # -- chunked -----------------------------------------------------------------------
+
+    def _parse_chunk_size(self, data: bytes, pos: int) -> int:
+        eol = data.find(b"\r\n", pos)
+        if eol == -1:
+            self._buf += data[pos:]
+            self._check_partial_line()
+            if b"\n" in self._buf:
+                raise TransferEncodingError("Chunk size line not ended by CRLF")
+            return -1
+        line = data[pos:eol]
+        m = _CHUNK_SIZE_RE.fullmatch(line)
+        if m is None:
+            if len(line) > self.max_line_size:
+                raise LineTooLong("chunk size line", self.max_line_size, len(line))
+            raise TransferEncodingError(f"Invalid chunk size line: {line[:40]!r}")
+        digits = m.group(1).lstrip(b"0")
+        if len(digits) > _MAX_CHUNK_SIZE_DIGITS:
+            raise TransferEncodingError(f"Chunk size too large: {line[:40]!r}")
+        size = int(digits, 16) if digits else 0
+        if size:
+            self._state = _CHUNK_DATA
+            self._remaining = size
+            if self._on_chunk_begin is not None:
+                self._on_chunk_begin()
+        else:
+            self._state = _TRAILERS
+        return eol + 2
+
+    def _parse_trailers(self, data: bytes, pos: int) -> int:
+        if data.startswith(b"\r\n", pos):
+            self._state = _HEAD
+            self._emit_end(_EMPTY_HEADERS)
+            return pos + 2
+        end = data.find(b"\r\n\r\n", pos)
+        if end == -1:
+            self._buf += data[pos:]
+            buf = self._buf
+            if buf == b"\r":
+                return -1
+            if buf.count(b"\n") != buf.count(b"\r\n"):
+                raise BadHttpMessage("Bare LF line ending in trailers")
+            if buf.count(b"\n") > self.max_headers:
+                raise BadHttpMessage("Too many trailers")
+            self._check_partial_line()
+            return -1
+        block = data[pos : end + 2]
+        if not self._lenient and block.count(b"\n") != block.count(b"\r\n"):
+            raise BadHttpMessage("Bare LF line ending in trailers")
+        trailers, _ = self._parse_headers(block, "trailer")
+        self._state = _HEAD
+        self._emit_end(trailers)
+        return end + 4
+
+
+def _is_chunked_request(values: list[str]) -> bool:
+    """Validate a request's Transfer-Encoding: it must be exactly ``chunked``."""
+    if len(values) != 1:
+        raise BadHttpMessage("Transfer-Encoding may be sent only once")
+    codings = [c.strip(" \t").lower() for c in values[0].split(",")]
+    if codings[-1] != "chunked":
+        raise BadHttpMessage(f"Request with Transfer-Encoding not ending in chunked: {values[0]!r}")
+    if len(codings) != 1:
+        raise BadHttpMessage(f"Unsupported Transfer-Encoding: {values[0]!r}")
+    return True
+
+
+class RequestParser(_Parser[RawRequestMessage]):
+    """Sans-I/O HTTP/1.x request parser (strict)."""
+
+    def _check_start_prefix(self, line: bytes) -> None:
+        method = line.lstrip(b"\r\n").partition(b" ")[0]
+        if method and _TOKEN_RE.fullmatch(method) is None:
+            raise BadHttpMethod(line[:100].decode("ascii", "backslashreplace"))
+
+    def _make_message(self, line: bytes, block: bytes) -> tuple[RawRequestMessage, int]:
+        if b"\n" in line:
+            raise BadHttpMessage("Bare LF line ending in request line")
+        parts = line.split(b" ")
+        if len(parts) != 3:
+            raise BadStatusLine(line.decode("utf-8", "backslashreplace"))
+        method_b, target_b, version_b = parts
+        method = _KNOWN_METHODS.get(method_b)
+        if method is None:
+            if _TOKEN_RE.fullmatch(method_b) is None:
+                raise BadHttpMethod(line.decode("utf-8", "backslashreplace"))
+            method = method_b.decode("ascii")
+        version = _KNOWN_VERSIONS.get(version_b)
+        if version is None:
+            m = _VERSION_RE.fullmatch(version_b)
+            if m is None or m.group(1) != b"1":
+                raise BadStatusLine(
+                    line.decode("utf-8", "backslashreplace"),
+                    f"Unsupported HTTP version: {version_b[:20]!r}",
+                )
+            version = HttpVersion(1, int(m.group(2)))
+        if not target_b or _TARGET_BAD_RE.search(target_b) is not None:
+            raise InvalidURLError(f"Invalid request target: {target_b[:100]!r}")
+        path = target_b.decode("ascii")
+
+        headers, raw_headers = self._parse_headers(block, "request header")
+
+        hosts = headers.getall(hdrs.HOST, None)
+        if hosts is not None:
+            if len(hosts) != 1:
+                raise BadHttpMessage("Request with several Host headers")
+            if _HOST_RE.fullmatch(hosts[0]) is None:
+                raise BadHttpMessage(f"Invalid Host header: {hosts[0]!r}")
+        elif version >= HttpVersion11:
+            raise BadHttpMessage("HTTP/1.1 request without a Host header")
+
+        if method == "CONNECT":
+            try:
+                url = URL.build(authority=path, encoded=True)
+            except ValueError:
+                raise InvalidURLError(f"Invalid CONNECT target: {path!r}") from None
+            if not url.host or url.port is None or url.raw_path not in ("", "/"):
+                raise InvalidURLError(f"Invalid CONNECT target: {path!r}")
+        elif path[0] == "/":
+            path_part, _, query = path.partition("?")
+            query, _, fragment = query.partition("#")
+            if not query:
+                path_part, _, fragment = path_part.partition("#")
+            url = URL.build(path=path_part, query_string=query, fragment=fragment, encoded=True)
+        elif path == "*" and method == "OPTIONS":
+            url = URL.build(path="*", encoded=True)
+        else:
+            try:
+                url = URL(path, encoded=True)
+            except ValueError:
+                raise InvalidURLError(f"Invalid request target: {path!r}") from None
+            if not url.absolute:
+                raise InvalidURLError(f"Invalid request target: {path!r}")
+
+        te = headers.getall(hdrs.TRANSFER_ENCODING, None)
+        cl = headers.getall(hdrs.CONTENT_LENGTH, None)
+        chunked = False
+        framing = _NO_BODY
+        if te is not None:
+            if cl is not None:
+                raise BadHttpMessage("Transfer-Encoding can't be present with Content-Length")
+            chunked = _is_chunked_request(te)
+            framing = _CHUNKED
+        elif cl is not None:
+            framing = _content_length(cl)
+
+        close = version < HttpVersion11
+        upgrade = method == "CONNECT"
+        conn = headers.get(hdrs.CONNECTION)
+        if conn is not None:
+            tokens = {t.strip(" \t").lower() for t in conn.split(",")}
+            if "close" in tokens:
+                close = True
+            elif "keep-alive" in tokens and version == HttpVersion10:
+                close = False
+            if "upgrade" in tokens and hdrs.UPGRADE in headers:
+                upgrade = True
+
+        compression = headers.get(hdrs.CONTENT_ENCODING)
+        if compression is not None:
+            compression = compression.lower()
+            if compression not in _COMPRESSIONS:
+                compression = None
+
+        msg = RawRequestMessage(
+            method,
+            path,
+            version,
+            headers,
+            raw_headers,
+            close,
+            compression,
+            upgrade,
+            chunked,
+            url,
+        )
+        return msg, _UPGRADE if upgrade else framing
+
+
+class ResponseParser(_Parser[RawResponseMessage]):
+    """Sans-I/O HTTP/1.x response parser (lenient where real servers need it).
+
+    ``read_until_eof``: a response with neither Content-Length nor chunked
+    coding has a body delimited by the connection close (RFC 9112 6.3); when
+    false such a response is taken to have no body.
+    """
+
+    _lenient = True
+
+    def __init__(
+        self,
+        *,
+        max_line_size: int = 8190,
+        max_field_size: int = 8190,
+        max_headers: int = 128,
+        read_until_eof: bool = True,
+    ) -> None:
+        super().__init__(
+            max_line_size=max_line_size,
+            max_field_size=max_field_size,
+            max_headers=max_headers,
+        )
+        self._method = "GET"
+        self._read_until_eof = read_until_eof
+
+    def expect(self, method: str) -> None:
+        """Name the request method the next responses answer (HEAD: no body)."""
+        self._method = method.upper()
+
+    def _split_lenient(self, data: bytes, pos: int) -> tuple[bytes, bytes, int] | None:
+        """Locate a head whose lines may end in bare LF; normalise it to CRLF."""
+        n = len(data)
+        while pos < n and data[pos] in (10, 13):
+            if data.startswith(b"\r\n", pos):
+                pos += 2
+            elif data[pos] == 10:
+                pos += 1
+            else:
+                break
+        lines: list[bytes] = []
+        while True:
+            nl = data.find(b"\n", pos)
+            if nl == -1:
+                return None
+            line = data[pos:nl]
+            pos = nl + 1
+            if line.endswith(b"\r"):
+                line = line[:-1]
+            if not line:
+                break
+            lines.append(line)
+        if not lines:
+            return None
+        block = b"".join(line + b"\r\n" for line in lines[1:])
+        return lines[0], block, pos
+
+    def _split_head(self, data: bytes, pos: int) -> tuple[bytes, bytes, int] | None:
+        head = super()._split_head(data, pos)
+        if head is None or b"\n" in head[0] or head[1].count(b"\n") != head[1].count(b"\r\n"):
+            return self._split_lenient(data, pos)
+        return head
+
+    def _eof_in_head(self) -> None:
+        """A head cut short by the close: deliver what a lenient client would."""
+        data = bytes(self._buf).strip(b"\r\n")
+        self._buf.clear()
+        if data:
+            self._run(data + b"\r\n\r\n")
+            self._eof()
+
+    def _make_message(self, line: bytes, block: bytes) -> tuple[RawResponseMessage, int]:
+        version_b, _, rest = line.partition(b" ")
+        code_b, _, reason_b = rest.partition(b" ")
+        version = _KNOWN_VERSIONS.get(version_b)
+        if version is None:
+            m = _VERSION_RE.fullmatch(version_b)
+            if m is None or m.group(1) != b"1":
+                raise BadStatusLine(line.decode("utf-8", "backslashreplace"))
+            version = HttpVersion(1, int(m.group(2)))
+        if _STATUS_RE.fullmatch(code_b) is None:
+            raise BadStatusLine(line.decode("utf-8", "backslashreplace"))
+        code = int(code_b)
+        if code < 100:
+            raise BadStatusLine(line.decode("utf-8", "backslashreplace"))
+        reason = reason_b.strip(b" \t").decode("utf-8", "surrogateescape")
+
+        headers, raw_headers = self._parse_headers(block, "response header")
+
+        close = version < HttpVersion11
+        conn = headers.get(hdrs.CONNECTION)
+        if conn is not None:
+            tokens = {t.strip(" \t").lower() for t in conn.split(",")}
+            if "close" in tokens:
+                close = True
+            elif "keep-alive" in tokens and version == HttpVersion10:
+                close = False
+
+        method = self._method
+        upgrade = code == 101 or (method == "CONNECT" and 200 <= code < 300)
+        chunked = False
+        framing = _NO_BODY
+        if upgrade:
+            framing = _UPGRADE
+        elif method != "HEAD" and code >= 200 and code != 204 and code != 304:
+            te = headers.getall(hdrs.TRANSFER_ENCODING, None)
+            if te is not None:
+                last = te[-1].rsplit(",", 1)[-1].strip(" \t").lower()
+                if last == "chunked":
+                    chunked = True
+                    framing = _CHUNKED
+                else:
+                    framing = _UNTIL_CLOSE
+            else:
+                cl = headers.getall(hdrs.CONTENT_LENGTH, None)
+                if cl is not None:
+                    framing = _content_length(cl)
+                elif self._read_until_eof:
+                    framing = _UNTIL_CLOSE
+            if framing == _UNTIL_CLOSE:
+                close = True
+
+        compression = headers.get(hdrs.CONTENT_ENCODING)
+        if compression is not None:
+            compression = compression.lower()
+            if compression not in _COMPRESSIONS:
+                compression = None
+
+        msg = RawResponseMessage(
+            version,
+            code,
+            reason,
+            headers,
+            raw_headers,
+            close,
+            compression,
+            upgrade,
+            chunked,
+        )
+        return msg, framing
+
+
+# -- asyncio adapters ------------------------------------------------------------------
+
+
+class _DecompressingSink:
+    """Decodes a Content-Encoding on its way into a ``StreamReader``, with a size cap."""
+
+    def __init__(self, out: StreamReader, encoding: str, max_size: int) -> None:
+        self.out = out
+        self.encoding = encoding
+        self._budget = max_size
+        self._started = False
+        if encoding == "br":
+            self._decoder: ZLibDecompressor | BrotliDecompressor | ZSTDDecompressor = (
+                BrotliDecompressor()
+            )
+        elif encoding == "zstd":
+            self._decoder = ZSTDDecompressor()
+        else:
+            self._decoder = ZLibDecompressor(encoding=encoding)
+
+    def _emit(self, data: bytes) -> None:
+        if len(data) > self._budget:
+            raise DecompressSizeError(f"Decompressed {self.encoding} body exceeds the maximum size")
+        self._budget -= len(data)
+        if data:
+            self.out.feed_data(data)
+
+    def feed_data(self, data: bytes) -> None:
+        self._started = True
+        try:
+            out = self._decoder.decompress_sync(data, self._budget + 1)
+        except HttpProcessingError:
+            raise
+        except Exception as exc:
+            raise ContentEncodingError(f"Can not decode content-encoding: {self.encoding}") from exc
+        self._emit(out)
+
+    def feed_eof(self) -> None:
+        if self._started:
+            try:
+                out = self._decoder.flush()
+            except Exception as exc:
+                raise ContentEncodingError(
+                    f"Can not decode content-encoding: {self.encoding}"
+                ) from exc
+            self._emit(out)
+        self.out.feed_eof()
+
+    def begin_http_chunk_receiving(self) -> None:
+        self.out.begin_http_chunk_receiving()
+
+    def end_http_chunk_receiving(self) -> None:
+        self.out.end_http_chunk_receiving()
+
+
+class HttpParser(Generic[_MsgT]):
+    """Common part of the asyncio adapters: sans-I/O events into ``StreamReader`` s."""
+
+    def __init__(
+        self,
+        protocol: BaseProtocol | None = None,
+        loop: asyncio.AbstractEventLoop | None = None,
+        limit: int = 2**16,
+        max_line_size: int = 8190,
+        max_field_size: int = 8190,
+        max_headers: int = 128,
+        payload_exception: type[BaseException] | None = None,
+        response_with_body: bool = True,
+        read_until_eof: bool = False,
+        auto_decompress: bool = True,
+        max_decompress_size: int = DEFAULT_MAX_DECOMPRESS_SIZE,
+        *,
+        timer: AbstractContextManager[Any] | None = None,
+    ) -> None:
+        self.protocol = protocol
+        self.loop = loop
+        self.limit = limit
+        self.max_line_size = max_line_size
+        self.max_field_size = max_field_size
+        self.max_headers = max_headers
+        self.payload_exception = payload_exception
+        self.response_with_body = response_with_body
+        self.read_until_eof = read_until_eof
+        self.auto_decompress = auto_decompress
+        self.max_decompress_size = max_decompress_size
+        self.timer = timer
+        self._core: _Parser[_MsgT] = self._new_core()
+        self._messages: list[tuple[_MsgT, StreamReader]] = []
+        self._payload: StreamReader | _DecompressingSink | None = None
+        self._completed: _MsgT | None = None
+        core = self._core
+        core._emit_head = self._on_head
+        core._emit_body = self._on_body
+        core._emit_end = self._on_end
+        core._on_chunk_begin = self._on_chunk_begin
+        core._on_chunk_end = self._on_chunk_end
+
+    def _new_core(self) -> _Parser[_MsgT]:
+        raise NotImplementedError
+
+    def _on_head(self, msg: _MsgT) -> None:
+        core = self._core
+        state = core._state
+        if state in (_HEAD, _UPGRADED):
+            # No body: _start_body already ended it, or the connection switched.
+            self._messages.append((msg, EMPTY_PAYLOAD))
+            self._payload = None
+            self._completed = msg
+            return
+        assert self.loop is not None and self.protocol is not None
+        payload = StreamReader(self.protocol, self.limit, timer=self.timer, loop=self.loop)
+        self._messages.append((msg, payload))
+        self._completed = msg
+        if msg.compression and self.auto_decompress:
+            self._payload = _DecompressingSink(payload, msg.compression, self.max_decompress_size)
+        else:
+            self._payload = payload
+
+    def _on_body(self, data: bytes) -> None:
+        payload = self._payload
+        if payload is not None:
+            payload.feed_data(data)
+
+    def _on_end(self, trailers: CIMultiDictProxy[str]) -> None:
+        payload = self._payload
+        if payload is not None:
+            self._payload = None
+            payload.feed_eof()
+
+    def _on_chunk_begin(self) -> None:
+        if self._payload is not None:
+            self._payload.begin_http_chunk_receiving()
+
+    def _on_chunk_end(self) -> None:
+        if self._payload is not None:
+            self._payload.end_http_chunk_receiving()
+
+    def _fail_payload(self, exc: HttpProcessingError) -> None:
+        """Put a body error on the body being received, as ``payload_exception``."""
+        payload = self._payload
+        if payload is None:
+            return
+        self._payload = None
+        reader = payload.out if isinstance(payload, _DecompressingSink) else payload
+        err: BaseException = exc
+        if self.payload_exception is not None:
+            err = self.payload_exception(exc.message)
+            err.__cause__ = exc
+        reader.set_exception(err)
+
+    def feed_data(self, data: bytes) -> tuple[list[tuple[_MsgT, StreamReader]], bool, bytes]:
+        """Parse bytes: ``(messages, upgraded, tail)``; raises on a framing error."""
+        core = self._core
+        if core._state == _UPGRADED:
+            return [], True, data
+        try:
+            core._feed(data)
+        except HttpProcessingError as exc:
+            self._fail_payload(exc)
+            raise
+        messages = self._messages
+        if messages:
+            self._messages = []
+        if core._state == _UPGRADED:
+            return messages, True, core.take_tail()
+        return messages, False, b""
+
+    def feed_eof(self) -> _MsgT | None:
+        """The connection closed: end or fail the body in progress."""
+        core = self._core
+        self._completed = None
+        try:
+            core._eof()
+        except HttpProcessingError as exc:
+            self._fail_payload(exc)
+            raise
+        completed, self._completed = self._completed, None
+        return completed
+
+    def set_upgraded(self, val: bool) -> None:
+        """Switch to (or back from) passing bytes through untouched."""
+        core = self._core
+        if val:
+            core._state = _UPGRADED
+        elif core._state == _UPGRADED:
+            core._state = _HEAD
+
+
+class HttpRequestParser(HttpParser[RawRequestMessage]):
+    """Request parser for servers, with aiohttp's constructor."""
+
+    def _new_core(self) -> RequestParser:
+        return RequestParser(
+            max_line_size=self.max_line_size,
+            max_field_size=self.max_field_size,
+            max_headers=self.max_headers,
+        )
+
+
+class HttpResponseParser(HttpParser[RawResponseMessage]):
+    """Response parser for clients, with aiohttp's constructor."""
+
+    def _new_core(self) -> ResponseParser:
+        core = ResponseParser(
+            max_line_size=self.max_line_size,
+            max_field_size=self.max_field_size,
+            max_headers=self.max_headers,
+            read_until_eof=self.read_until_eof,
+        )
+        if not self.response_with_body:
+            core.expect("HEAD")
+        return core

@@ -1,0 +1,923 @@
+"""Tests for the HTTP/1.x framing core and its asyncio adapters."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import http.client
+import zlib
+from typing import Any
+
+import h11
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from yarl import URL
+
+from aiohttp_wire import http_exceptions as he
+from aiohttp_wire.base_protocol import BaseProtocol
+from aiohttp_wire.compression_utils import HAS_BROTLI, HAS_ZSTD
+from aiohttp_wire.http_parser import (
+    BodyData,
+    EndOfMessage,
+    Event,
+    HttpRequestParser,
+    HttpResponseParser,
+    RawRequestMessage,
+    RawResponseMessage,
+    RequestParser,
+    ResponseParser,
+)
+from aiohttp_wire.http_version import HttpVersion10, HttpVersion11
+from aiohttp_wire.streams import EMPTY_PAYLOAD, StreamReader
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def body_of(events: list[Event]) -> bytes:
+    return b"".join(e.data for e in events if isinstance(e, BodyData))
+
+
+def heads(events: list[Event]) -> list[Any]:
+    return [e for e in events if isinstance(e, (RawRequestMessage, RawResponseMessage))]
+
+
+def normalise(events: list[Event]) -> list[Any]:
+    """Merge adjacent BodyData so that any split of the input compares equal."""
+    out: list[Any] = []
+    for e in events:
+        if isinstance(e, BodyData) and out and isinstance(out[-1], BodyData):
+            out[-1] = BodyData(out[-1].data + e.data)
+        elif isinstance(e, BodyData) and not e.data:
+            continue
+        else:
+            out.append(e)
+    return out
+
+
+def req(head: str, body: bytes = b"") -> bytes:
+    return head.replace("\n", "\r\n").encode() + body
+
+
+# -- requests: heads -------------------------------------------------------------------
+
+
+def test_simple_get() -> None:
+    p = RequestParser()
+    events = p.receive_data(b"GET /path?a=1&b=2 HTTP/1.1\r\nHost: example.com\r\nX-A: 1\r\n\r\n")
+    assert len(events) == 2
+    msg, end = events
+    assert isinstance(msg, RawRequestMessage)
+    assert msg.method == "GET"
+    assert msg.path == "/path?a=1&b=2"
+    assert msg.version == HttpVersion11
+    assert msg.headers["host"] == "example.com"
+    assert msg.headers["X-A"] == "1"
+    assert msg.raw_headers == ((b"Host", b"example.com"), (b"X-A", b"1"))
+    assert msg.should_close is False
+    assert msg.compression is None
+    assert msg.upgrade is False
+    assert msg.chunked is False
+    assert msg.url == URL("/path?a=1&b=2")
+    assert msg.url.query["b"] == "2"
+    assert isinstance(end, EndOfMessage)
+    assert len(end.trailers) == 0
+
+
+def test_header_whitespace_is_trimmed() -> None:
+    p = RequestParser()
+    (msg, _) = p.receive_data(req("GET / HTTP/1.1\nHost:   a  \nX:\t b\t \nEmpty:\n\n"))
+    assert msg.headers["Host"] == "a"
+    assert msg.headers["X"] == "b"
+    assert msg.headers["Empty"] == ""
+    assert msg.raw_headers[1] == (b"X", b"b")
+
+
+def test_repeated_headers_kept_in_order() -> None:
+    p = RequestParser()
+    (msg, _) = p.receive_data(req("GET / HTTP/1.1\nHost: a\nCookie: x=1\nCookie: y=2\n\n"))
+    assert msg.headers.getall("cookie") == ["x=1", "y=2"]
+
+
+def test_non_ascii_header_value_utf8() -> None:
+    p = RequestParser()
+    data = "GET / HTTP/1.1\r\nHost: a\r\nX-Name: café\r\n\r\n".encode()
+    (msg, _) = p.receive_data(data)
+    assert msg.headers["X-Name"] == "café"
+    assert msg.raw_headers[1] == (b"X-Name", "café".encode())
+
+
+def test_http10_closes_by_default() -> None:
+    p = RequestParser()
+    (msg, _) = p.receive_data(b"GET / HTTP/1.0\r\n\r\n")
+    assert msg.version == HttpVersion10
+    assert msg.should_close is True
+
+
+def test_http10_keep_alive() -> None:
+    p = RequestParser()
+    (msg, _) = p.receive_data(b"GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n")
+    assert msg.should_close is False
+
+
+def test_connection_close() -> None:
+    p = RequestParser()
+    (msg, _) = p.receive_data(req("GET / HTTP/1.1\nHost: a\nConnection: foo, close\n\n"))
+    assert msg.should_close is True
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("gzip", "gzip"),
+        ("GZIP", "gzip"),
+        ("deflate", "deflate"),
+        ("br", "br"),
+        ("zstd", "zstd"),
+        ("identity", None),
+        ("compress", None),
+    ],
+)
+def test_compression(value: str, expected: str | None) -> None:
+    p = RequestParser()
+    (msg, _) = p.receive_data(req(f"GET / HTTP/1.1\nHost: a\nContent-Encoding: {value}\n\n"))
+    assert msg.compression == expected
+
+
+def test_leading_empty_lines_ignored() -> None:
+    p = RequestParser()
+    (msg, _) = p.receive_data(b"\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n")
+    assert msg.method == "GET"
+
+
+def test_extension_method() -> None:
+    p = RequestParser()
+    (msg, _) = p.receive_data(b"PURGE /x HTTP/1.1\r\nHost: a\r\n\r\n")
+    assert msg.method == "PURGE"
+
+
+def test_absolute_form() -> None:
+    p = RequestParser()
+    (msg, _) = p.receive_data(b"GET http://example.com:8080/a?b=c HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert msg.url == URL("http://example.com:8080/a?b=c")
+    assert msg.url.host == "example.com"
+    assert msg.path == "http://example.com:8080/a?b=c"
+
+
+def test_asterisk_form() -> None:
+    p = RequestParser()
+    (msg, _) = p.receive_data(b"OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n")
+    assert msg.path == "*"
+    assert str(msg.url) == "*"
+
+
+def test_percent_encoded_target_kept_encoded() -> None:
+    p = RequestParser()
+    (msg, _) = p.receive_data(b"GET /a%20b/%C3%A9?q=%2F HTTP/1.1\r\nHost: a\r\n\r\n")
+    assert msg.url.raw_path == "/a%20b/%C3%A9"
+    assert msg.url.path == "/a b/é"
+    assert msg.url.query["q"] == "/"
+
+
+def test_fragment() -> None:
+    p = RequestParser()
+    (msg, _) = p.receive_data(b"GET /a#frag HTTP/1.1\r\nHost: a\r\n\r\n")
+    assert msg.url.path == "/a"
+    assert msg.url.fragment == "frag"
+
+
+def test_connect_authority_form() -> None:
+    p = RequestParser()
+    events = p.receive_data(b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\nTLS")
+    assert len(events) == 1
+    (msg,) = events
+    assert msg.method == "CONNECT"
+    assert msg.upgrade is True
+    assert msg.url.host == "example.com"
+    assert msg.url.port == 443
+    assert p.upgraded
+    assert p.take_tail() == b"TLS"
+    assert p.receive_data(b"more") == []
+    assert p.take_tail() == b"more"
+
+
+def test_upgrade_request_stops_parsing() -> None:
+    p = RequestParser()
+    data = req(
+        "GET /ws HTTP/1.1\nHost: a\nConnection: keep-alive, Upgrade\nUpgrade: websocket\n\n",
+        b"\x81\x00GET / HTTP/1.1\r\n",
+    )
+    events = p.receive_data(data)
+    assert len(events) == 1
+    assert events[0].upgrade is True
+    assert p.take_tail() == b"\x81\x00GET / HTTP/1.1\r\n"
+
+
+def test_upgrade_header_without_connection_upgrade() -> None:
+    p = RequestParser()
+    (msg, _) = p.receive_data(req("GET / HTTP/1.1\nHost: a\nUpgrade: websocket\n\n"))
+    assert msg.upgrade is False
+
+
+def test_pipelined_requests() -> None:
+    p = RequestParser()
+    data = req("GET /1 HTTP/1.1\nHost: a\n\nPOST /2 HTTP/1.1\nHost: a\nContent-Length: 2\n\n")
+    data += b"hiGET /3 HTTP/1.1\r\nHost: a\r\n\r\n"
+    events = p.receive_data(data)
+    assert [m.path for m in heads(events)] == ["/1", "/2", "/3"]
+    assert body_of(events) == b"hi"
+    assert sum(isinstance(e, EndOfMessage) for e in events) == 3
+
+
+def test_head_split_across_feeds() -> None:
+    p = RequestParser()
+    assert p.receive_data(b"GET / HT") == []
+    assert p.receive_data(b"TP/1.1\r\nHost: a\r") == []
+    events = p.receive_data(b"\n\r\n")
+    assert heads(events)[0].headers["Host"] == "a"
+
+
+# -- requests: bodies -------------------------------------------------------------------
+
+
+def test_content_length_body_streamed() -> None:
+    p = RequestParser()
+    events = p.receive_data(req("POST / HTTP/1.1\nHost: a\nContent-Length: 10\n\n", b"01234"))
+    assert body_of(events) == b"01234"
+    assert not any(isinstance(e, EndOfMessage) for e in events)
+    events = p.receive_data(b"56789GET")
+    assert body_of(events) == b"56789"
+    assert isinstance(events[-1], EndOfMessage)
+
+
+def test_content_length_zero() -> None:
+    p = RequestParser()
+    events = p.receive_data(req("POST / HTTP/1.1\nHost: a\nContent-Length: 0\n\n"))
+    assert [type(e) for e in events] == [RawRequestMessage, EndOfMessage]
+
+
+def test_identical_content_lengths_accepted() -> None:
+    p = RequestParser()
+    data = req("POST / HTTP/1.1\nHost: a\nContent-Length: 2, 2\nContent-Length: 2\n\n", b"ok")
+    assert body_of(p.receive_data(data)) == b"ok"
+
+
+def test_chunked_body_and_trailers() -> None:
+    p = RequestParser()
+    data = req("POST / HTTP/1.1\nHost: a\nTransfer-Encoding: chunked\n\n")
+    data += b"5\r\nhello\r\n6;name=value\r\n world\r\n0\r\nX-Check: abc\r\nX-More: d\r\n\r\n"
+    events = p.receive_data(data)
+    assert heads(events)[0].chunked is True
+    assert body_of(events) == b"hello world"
+    end = events[-1]
+    assert isinstance(end, EndOfMessage)
+    assert end.trailers["x-check"] == "abc"
+    assert end.trailers["X-More"] == "d"
+
+
+def test_chunked_upper_hex_and_leading_zeros() -> None:
+    p = RequestParser()
+    data = req("POST / HTTP/1.1\nHost: a\nTransfer-Encoding: Chunked\n\n")
+    data += b"000A\r\n0123456789\r\n0000\r\n\r\n"
+    assert body_of(p.receive_data(data)) == b"0123456789"
+
+
+def test_chunked_then_pipelined() -> None:
+    p = RequestParser()
+    data = req("POST / HTTP/1.1\nHost: a\nTransfer-Encoding: chunked\n\n")
+    data += b"1\r\na\r\n0\r\n\r\nGET /next HTTP/1.1\r\nHost: a\r\n\r\n"
+    events = p.receive_data(data)
+    assert [m.path for m in heads(events)] == ["/", "/next"]
+
+
+def test_eof_mid_body_raises_content_length_error() -> None:
+    p = RequestParser()
+    p.receive_data(req("POST / HTTP/1.1\nHost: a\nContent-Length: 5\n\n", b"ab"))
+    with pytest.raises(he.ContentLengthError):
+        p.receive_eof()
+
+
+def test_eof_mid_chunked_raises_transfer_encoding_error() -> None:
+    p = RequestParser()
+    p.receive_data(req("POST / HTTP/1.1\nHost: a\nTransfer-Encoding: chunked\n\n", b"5\r\nab"))
+    with pytest.raises(he.TransferEncodingError):
+        p.receive_eof()
+
+
+def test_eof_between_messages_is_quiet() -> None:
+    p = RequestParser()
+    p.receive_data(req("GET / HTTP/1.1\nHost: a\n\n"))
+    assert p.receive_eof() == []
+
+
+def test_parser_dead_after_error() -> None:
+    p = RequestParser()
+    with pytest.raises(he.BadHttpMessage):
+        p.receive_data(b"GET / HTTP/1.1\r\nBad Header: x\r\n\r\n")
+    with pytest.raises(he.BadHttpMessage):
+        p.receive_data(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+
+
+# -- limits ----------------------------------------------------------------------------
+
+
+def test_request_line_too_long() -> None:
+    p = RequestParser(max_line_size=100)
+    with pytest.raises(he.LineTooLong) as info:
+        p.receive_data(b"GET /" + b"a" * 200 + b" HTTP/1.1\r\nHost: a\r\n\r\n")
+    assert "100" in info.value.message
+
+
+def test_request_line_too_long_detected_before_line_end() -> None:
+    p = RequestParser(max_line_size=100)
+    p.receive_data(b"GET /" + b"a" * 50)
+    with pytest.raises(he.LineTooLong):
+        p.receive_data(b"a" * 60)
+
+
+def test_header_field_too_long() -> None:
+    p = RequestParser(max_field_size=50)
+    with pytest.raises(he.LineTooLong):
+        p.receive_data(req("GET / HTTP/1.1\nHost: a\nX: " + "v" * 60 + "\n\n"))
+
+
+def test_header_field_too_long_detected_before_line_end() -> None:
+    p = RequestParser(max_field_size=50)
+    p.receive_data(req("GET / HTTP/1.1\nHost: a\nX: "))
+    with pytest.raises(he.LineTooLong):
+        p.receive_data(b"v" * 60)
+
+
+def test_field_at_limit_accepted() -> None:
+    p = RequestParser(max_field_size=50)
+    (msg, _) = p.receive_data(req("GET / HTTP/1.1\nHost: a\nX: " + "v" * 47 + "\n\n"))
+    assert len(msg.headers["X"]) == 47
+
+
+def test_too_many_headers() -> None:
+    p = RequestParser(max_headers=5)
+    head = "GET / HTTP/1.1\nHost: a\n" + "".join(f"X-{i}: {i}\n" for i in range(5)) + "\n"
+    with pytest.raises(he.BadHttpMessage, match="Too many headers"):
+        p.receive_data(req(head))
+
+
+def test_too_many_headers_detected_before_head_end() -> None:
+    p = RequestParser(max_headers=5)
+    with pytest.raises(he.BadHttpMessage, match="Too many headers"):
+        p.receive_data(req("GET / HTTP/1.1\nHost: a\n" + "X: 1\n" * 10))
+
+
+def test_headers_at_limit_accepted() -> None:
+    p = RequestParser(max_headers=5)
+    head = "GET / HTTP/1.1\nHost: a\n" + "".join(f"X-{i}: {i}\n" for i in range(4)) + "\n"
+    (msg, _) = p.receive_data(req(head))
+    assert len(msg.headers) == 5
+
+
+def test_default_limits() -> None:
+    p = RequestParser()
+    assert (p.max_line_size, p.max_field_size, p.max_headers) == (8190, 8190, 128)
+
+
+# -- responses -------------------------------------------------------------------------
+
+
+def test_response_content_length() -> None:
+    p = ResponseParser()
+    events = p.receive_data(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")
+    msg = events[0]
+    assert isinstance(msg, RawResponseMessage)
+    assert (msg.version, msg.code, msg.reason) == (HttpVersion11, 200, "OK")
+    assert msg.should_close is False
+    assert body_of(events) == b"hello"
+    assert isinstance(events[-1], EndOfMessage)
+
+
+def test_response_read_until_close() -> None:
+    p = ResponseParser()
+    events = p.receive_data(b"HTTP/1.1 200 OK\r\n\r\nsome")
+    assert events[0].should_close is True
+    events += p.receive_data(b" data")
+    assert not any(isinstance(e, EndOfMessage) for e in events)
+    events += p.receive_eof()
+    assert body_of(events) == b"some data"
+    assert isinstance(events[-1], EndOfMessage)
+
+
+def test_response_without_length_and_no_read_until_eof() -> None:
+    p = ResponseParser(read_until_eof=False)
+    events = p.receive_data(b"HTTP/1.1 200 OK\r\n\r\n")
+    assert [type(e) for e in events] == [RawResponseMessage, EndOfMessage]
+
+
+def test_response_reason_optional() -> None:
+    p = ResponseParser()
+    (msg, *_) = p.receive_data(b"HTTP/1.1 404\r\nContent-Length: 0\r\n\r\n")
+    assert msg.code == 404
+    assert msg.reason == ""
+
+
+@pytest.mark.parametrize("code", [100, 103, 204, 304])
+def test_response_codes_without_body(code: int) -> None:
+    p = ResponseParser()
+    events = p.receive_data(f"HTTP/1.1 {code} X\r\nContent-Length: 10\r\n\r\n".encode())
+    assert [type(e) for e in events] == [RawResponseMessage, EndOfMessage]
+
+
+def test_informational_then_final_response() -> None:
+    p = ResponseParser()
+    events = p.receive_data(
+        b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+    )
+    assert [m.code for m in heads(events)] == [100, 200]
+    assert body_of(events) == b"ok"
+
+
+def test_head_response_has_no_body() -> None:
+    p = ResponseParser()
+    p.expect("HEAD")
+    events = p.receive_data(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n")
+    assert [type(e) for e in events] == [RawResponseMessage, EndOfMessage]
+
+
+def test_switching_protocols() -> None:
+    p = ResponseParser()
+    events = p.receive_data(
+        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+        b"Connection: Upgrade\r\n\r\n\x81\x05hello"
+    )
+    assert len(events) == 1
+    assert events[0].upgrade is True
+    assert p.take_tail() == b"\x81\x05hello"
+
+
+def test_connect_response_is_tunnel() -> None:
+    p = ResponseParser()
+    p.expect("CONNECT")
+    events = p.receive_data(b"HTTP/1.1 200 Connection established\r\n\r\n\x16\x03")
+    assert events[0].upgrade is True
+    assert p.take_tail() == b"\x16\x03"
+
+
+def test_response_chunked_with_trailers() -> None:
+    p = ResponseParser()
+    events = p.receive_data(
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"4\r\nWiki\r\n5\r\npedia\r\n0\r\nExpires: never\r\n\r\n"
+    )
+    assert body_of(events) == b"Wikipedia"
+    assert events[-1].trailers["Expires"] == "never"
+
+
+def test_response_transfer_encoding_beats_content_length() -> None:
+    p = ResponseParser()
+    events = p.receive_data(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"2\r\nok\r\n0\r\n\r\n"
+    )
+    assert body_of(events) == b"ok"
+    assert isinstance(events[-1], EndOfMessage)
+
+
+def test_response_non_chunked_transfer_encoding_reads_until_close() -> None:
+    p = ResponseParser()
+    events = p.receive_data(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nabc")
+    events += p.receive_eof()
+    assert body_of(events) == b"abc"
+    assert events[0].should_close is True
+
+
+def test_response_bare_lf_and_obs_fold_tolerated() -> None:
+    p = ResponseParser()
+    events = p.receive_data(b"HTTP/1.0 200 OK\nX-Long: first\n  second\nContent-Length: 2\n\nok")
+    msg = events[0]
+    assert msg.headers["X-Long"] == "first second"
+    assert body_of(events) == b"ok"
+    assert msg.should_close is True
+
+
+def test_response_bare_lf_split_feed() -> None:
+    p = ResponseParser()
+    assert p.receive_data(b"HTTP/1.1 200 OK\nContent-Length: 1\n") == []
+    events = p.receive_data(b"\nx")
+    assert body_of(events) == b"x"
+
+
+def test_response_head_cut_by_close() -> None:
+    p = ResponseParser()
+    assert p.receive_data(b"HTTP/1.1 200 OK\r\nServer: old") == []
+    events = p.receive_eof()
+    assert heads(events)[0].headers["Server"] == "old"
+    assert isinstance(events[-1], EndOfMessage)
+
+
+def test_pipelined_responses() -> None:
+    p = ResponseParser()
+    events = p.receive_data(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na"
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nb\r\n0\r\n\r\n"
+        b"HTTP/1.1 204 No Content\r\n\r\n"
+    )
+    assert [m.code for m in heads(events)] == [200, 200, 204]
+    assert body_of(events) == b"ab"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [b"HTTP/2.0 200 OK", b"HTTP/1.1 20 OK", b"HTTP/1.1 abc OK", b"FOO", b"HTTP/1.1 099 x"],
+)
+def test_bad_status_lines(line: bytes) -> None:
+    p = ResponseParser()
+    with pytest.raises(he.BadStatusLine):
+        p.receive_data(line + b"\r\n\r\n")
+
+
+# -- byte-split property -----------------------------------------------------------------
+
+_REQUESTS = (
+    req("GET /a?b=c HTTP/1.1\nHost: a\nX: 1\n\n")
+    + req("POST /p HTTP/1.1\nHost: a\nContent-Length: 11\n\n", b"hello world")
+    + req("PUT / HTTP/1.1\nHost: a\nTransfer-Encoding: chunked\n\n")
+    + b"3;x=y\r\nabc\r\n10\r\n0123456789abcdef\r\n0\r\nT: v\r\n\r\n"
+    + req("\nGET /last HTTP/1.0\n\n")
+)
+
+_RESPONSES = (
+    b"HTTP/1.1 100 Continue\r\n\r\n"
+    b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc"
+    b"HTTP/1.1 200 OK\nTransfer-Encoding: chunked\nX: a\n b\n\n"
+    b"2\r\nhi\r\n0\r\n\r\n"
+    b"HTTP/1.1 304 Not Modified\r\nETag: x\r\n\r\n"
+    b"HTTP/1.1 200 OK\r\n\r\nuntil close"
+)
+
+
+def _split(data: bytes, cuts: list[int]) -> list[bytes]:
+    points = sorted({c % (len(data) + 1) for c in cuts})
+    pieces = []
+    last = 0
+    for p in points:
+        pieces.append(data[last:p])
+        last = p
+    pieces.append(data[last:])
+    return pieces
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=10_000), max_size=12))
+def test_request_split_property(cuts: list[int]) -> None:
+    whole = RequestParser().receive_data(_REQUESTS)
+    p = RequestParser()
+    events: list[Event] = []
+    for piece in _split(_REQUESTS, cuts):
+        events += p.receive_data(piece)
+    assert normalise(events) == normalise(whole)
+    assert len(heads(whole)) == 4
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=10_000), max_size=12))
+def test_response_split_property(cuts: list[int]) -> None:
+    ref = ResponseParser()
+    whole = ref.receive_data(_RESPONSES) + ref.receive_eof()
+    p = ResponseParser()
+    events: list[Event] = []
+    for piece in _split(_RESPONSES, cuts):
+        events += p.receive_data(piece)
+    events += p.receive_eof()
+    assert normalise(events) == normalise(whole)
+    assert [m.code for m in heads(whole)] == [100, 200, 200, 304, 200]
+
+
+def test_byte_at_a_time() -> None:
+    p = RequestParser()
+    events: list[Event] = []
+    for i in range(len(_REQUESTS)):
+        events += p.receive_data(_REQUESTS[i : i + 1])
+    assert normalise(events) == normalise(RequestParser().receive_data(_REQUESTS))
+
+
+# -- peers we did not write: h11 produces, we parse ------------------------------------
+
+
+def test_h11_request_with_chunked_body() -> None:
+    conn = h11.Connection(h11.CLIENT)
+    data = conn.send(
+        h11.Request(
+            method="POST",
+            target="/upload?x=1",
+            headers=[("Host", "example.org"), ("Transfer-Encoding", "chunked")],
+        )
+    )
+    data += conn.send(h11.Data(data=b"first ")) + conn.send(h11.Data(data=b"second"))
+    data += conn.send(h11.EndOfMessage(headers=[("X-Sum", "42")]))
+    events = RequestParser().receive_data(data)
+    msg = heads(events)[0]
+    assert (msg.method, msg.path, msg.chunked) == ("POST", "/upload?x=1", True)
+    assert body_of(events) == b"first second"
+    assert events[-1].trailers["X-Sum"] == "42"
+
+
+def test_h11_response_content_length() -> None:
+    conn = h11.Connection(h11.SERVER)
+    conn.receive_data(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+    conn.next_event()
+    data = conn.send(h11.Response(status_code=201, headers=[("Content-Length", "4")]))
+    data += conn.send(h11.Data(data=b"done")) + conn.send(h11.EndOfMessage())
+    events = ResponseParser().receive_data(data)
+    assert heads(events)[0].code == 201
+    assert body_of(events) == b"done"
+
+
+def test_our_events_match_h11_on_request() -> None:
+    conn = h11.Connection(h11.SERVER)
+    conn.receive_data(_REQUESTS[: _REQUESTS.index(b"PUT")])
+    h11_bodies = []
+    while True:
+        ev = conn.next_event()
+        if isinstance(ev, h11.Data):
+            h11_bodies.append(bytes(ev.data))
+        if ev is h11.NEED_DATA or (isinstance(ev, h11.EndOfMessage) and h11_bodies):
+            break
+        if isinstance(ev, h11.EndOfMessage):
+            conn.send(h11.Response(status_code=200, headers=[("Content-Length", "0")]))
+            conn.send(h11.EndOfMessage())
+            conn.start_next_cycle()
+    ours = RequestParser().receive_data(_REQUESTS[: _REQUESTS.index(b"PUT")])
+    assert body_of(ours) == b"".join(h11_bodies) == b"hello world"
+
+
+# -- asyncio adapters ------------------------------------------------------------------
+
+
+@pytest.fixture
+async def protocol() -> BaseProtocol:
+    return BaseProtocol(asyncio.get_running_loop())
+
+
+async def test_adapter_get_has_empty_payload(protocol: BaseProtocol) -> None:
+    loop = asyncio.get_running_loop()
+    p = HttpRequestParser(protocol, loop, 2**16)
+    messages, upgraded, tail = p.feed_data(req("GET / HTTP/1.1\nHost: a\n\n"))
+    assert upgraded is False
+    assert tail == b""
+    ((msg, payload),) = messages
+    assert msg.method == "GET"
+    assert payload is EMPTY_PAYLOAD
+
+
+async def test_adapter_streams_body(protocol: BaseProtocol) -> None:
+    loop = asyncio.get_running_loop()
+    p = HttpRequestParser(protocol, loop, 2**16)
+    messages, _, _ = p.feed_data(req("POST / HTTP/1.1\nHost: a\nContent-Length: 6\n\n", b"abc"))
+    ((_, payload),) = messages
+    assert isinstance(payload, StreamReader)
+    assert not payload.is_eof()
+    assert p.feed_data(b"def") == ([], False, b"")
+    assert await asyncio.wait_for(payload.read(), 5) == b"abcdef"
+    assert payload.is_eof()
+
+
+async def test_adapter_chunk_boundaries(protocol: BaseProtocol) -> None:
+    loop = asyncio.get_running_loop()
+    p = HttpResponseParser(protocol, loop, 2**16)
+    messages, _, _ = p.feed_data(
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n3\r\nabc\r\n0\r\n\r\n"
+    )
+    payload = messages[0][1]
+    assert await asyncio.wait_for(payload.readchunk(), 5) == (b"hello", True)
+    assert await asyncio.wait_for(payload.readchunk(), 5) == (b"abc", True)
+    assert await asyncio.wait_for(payload.read(), 5) == b""
+
+
+async def test_adapter_pipelined(protocol: BaseProtocol) -> None:
+    loop = asyncio.get_running_loop()
+    p = HttpRequestParser(protocol, loop, 2**16)
+    messages, _, _ = p.feed_data(
+        req("POST /a HTTP/1.1\nHost: a\nContent-Length: 1\n\n", b"x")
+        + req("GET /b HTTP/1.1\nHost: a\n\n")
+    )
+    assert [m.path for m, _ in messages] == ["/a", "/b"]
+    assert await asyncio.wait_for(messages[0][1].read(), 5) == b"x"
+    assert messages[1][1] is EMPTY_PAYLOAD
+
+
+async def test_adapter_upgrade_returns_tail(protocol: BaseProtocol) -> None:
+    loop = asyncio.get_running_loop()
+    p = HttpRequestParser(protocol, loop, 2**16)
+    messages, upgraded, tail = p.feed_data(
+        req("GET /ws HTTP/1.1\nHost: a\nConnection: Upgrade\nUpgrade: websocket\n\n", b"\x81")
+    )
+    assert upgraded is True
+    assert tail == b"\x81"
+    assert messages[0][0].upgrade is True
+    assert p.feed_data(b"more") == ([], True, b"more")
+    p.set_upgraded(False)
+    messages, upgraded, _ = p.feed_data(req("GET / HTTP/1.1\nHost: a\n\n"))
+    assert upgraded is False
+    assert len(messages) == 1
+
+
+async def test_adapter_response_upgrade(protocol: BaseProtocol) -> None:
+    loop = asyncio.get_running_loop()
+    p = HttpResponseParser(protocol, loop, 2**16)
+    messages, upgraded, tail = p.feed_data(
+        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n\x81\x00"
+    )
+    assert upgraded is True
+    assert tail == b"\x81\x00"
+    assert messages[0][1] is EMPTY_PAYLOAD
+
+
+async def test_adapter_eof_mid_body_sets_payload_exception(protocol: BaseProtocol) -> None:
+    class PayloadError(Exception):
+        pass
+
+    loop = asyncio.get_running_loop()
+    p = HttpResponseParser(protocol, loop, 2**16, payload_exception=PayloadError)
+    messages, _, _ = p.feed_data(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")
+    payload = messages[0][1]
+    with pytest.raises(he.ContentLengthError):
+        p.feed_eof()
+    with pytest.raises(PayloadError) as info:
+        await asyncio.wait_for(payload.read(), 5)
+    assert isinstance(info.value.__cause__, he.ContentLengthError)
+
+
+async def test_adapter_bad_chunk_sets_payload_exception(protocol: BaseProtocol) -> None:
+    loop = asyncio.get_running_loop()
+    p = HttpRequestParser(protocol, loop, 2**16)
+    messages, _, _ = p.feed_data(
+        req("POST / HTTP/1.1\nHost: a\nTransfer-Encoding: chunked\n\n", b"2\r\nab\r\n")
+    )
+    payload = messages[0][1]
+    with pytest.raises(he.TransferEncodingError):
+        p.feed_data(b"zz\r\n")
+    with pytest.raises(he.TransferEncodingError):
+        await asyncio.wait_for(payload.read(), 5)
+
+
+async def test_adapter_read_until_eof(protocol: BaseProtocol) -> None:
+    loop = asyncio.get_running_loop()
+    p = HttpResponseParser(protocol, loop, 2**16, read_until_eof=True)
+    messages, _, _ = p.feed_data(b"HTTP/1.1 200 OK\r\n\r\npart1 ")
+    p.feed_data(b"part2")
+    p.feed_eof()
+    assert await asyncio.wait_for(messages[0][1].read(), 5) == b"part1 part2"
+    assert messages[0][0].should_close is True
+
+
+async def test_adapter_no_read_until_eof_means_no_body(protocol: BaseProtocol) -> None:
+    loop = asyncio.get_running_loop()
+    p = HttpResponseParser(protocol, loop, 2**16, read_until_eof=False)
+    messages, _, _ = p.feed_data(b"HTTP/1.1 200 OK\r\n\r\n")
+    assert messages[0][1] is EMPTY_PAYLOAD
+
+
+async def test_adapter_response_with_body_false(protocol: BaseProtocol) -> None:
+    loop = asyncio.get_running_loop()
+    p = HttpResponseParser(protocol, loop, 2**16, response_with_body=False)
+    messages, _, _ = p.feed_data(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+    )
+    assert len(messages) == 2
+    assert all(payload is EMPTY_PAYLOAD for _, payload in messages)
+
+
+def _compressors() -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = [
+        ("gzip", gzip.compress),
+        ("deflate", zlib.compress),
+        ("deflate", lambda b: zlib.compress(b)[2:-4]),
+    ]
+    if HAS_BROTLI:
+        import brotli
+
+        out.append(("br", brotli.compress))
+    if HAS_ZSTD:
+        try:
+            from compression import zstd
+        except ImportError:
+            from backports import zstd
+
+        out.append(("zstd", zstd.compress))
+    return out
+
+
+@pytest.mark.parametrize(("encoding", "compress"), _compressors())
+async def test_adapter_decompresses(protocol: BaseProtocol, encoding: str, compress: Any) -> None:
+    loop = asyncio.get_running_loop()
+    original = b"The quick brown fox. " * 500
+    body = compress(original)
+    p = HttpResponseParser(protocol, loop, 2**16)
+    head = f"HTTP/1.1 200 OK\r\nContent-Encoding: {encoding}\r\nContent-Length: {len(body)}\r\n\r\n"
+    messages, _, _ = p.feed_data(head.encode())
+    for i in range(0, len(body), 7):
+        p.feed_data(body[i : i + 7])
+    assert await asyncio.wait_for(messages[0][1].read(), 5) == original
+
+
+async def test_adapter_no_auto_decompress(protocol: BaseProtocol) -> None:
+    loop = asyncio.get_running_loop()
+    body = gzip.compress(b"data")
+    p = HttpResponseParser(protocol, loop, 2**16, auto_decompress=False)
+    head = f"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: {len(body)}\r\n\r\n"
+    messages, _, _ = p.feed_data(head.encode() + body)
+    assert messages[0][0].compression == "gzip"
+    assert await asyncio.wait_for(messages[0][1].read(), 5) == body
+
+
+async def test_adapter_decompress_size_limit(protocol: BaseProtocol) -> None:
+    class PayloadError(Exception):
+        pass
+
+    loop = asyncio.get_running_loop()
+    body = gzip.compress(b"\x00" * 100_000)
+    p = HttpRequestParser(
+        protocol, loop, 2**16, payload_exception=PayloadError, max_decompress_size=10_000
+    )
+    head = (
+        "POST / HTTP/1.1\r\nHost: a\r\nContent-Encoding: gzip\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    messages, _, _ = p.feed_data(head.encode())
+    with pytest.raises(he.DecompressSizeError):
+        p.feed_data(body)
+    with pytest.raises(PayloadError) as info:
+        await asyncio.wait_for(messages[0][1].read(), 5)
+    assert isinstance(info.value.__cause__, he.DecompressSizeError)
+
+
+async def test_adapter_bad_gzip(protocol: BaseProtocol) -> None:
+    loop = asyncio.get_running_loop()
+    p = HttpResponseParser(protocol, loop, 2**16)
+    messages, _, _ = p.feed_data(
+        b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 5\r\n\r\n"
+    )
+    with pytest.raises(he.ContentEncodingError):
+        p.feed_data(b"nope!")
+    with pytest.raises(he.ContentEncodingError):
+        await asyncio.wait_for(messages[0][1].read(), 5)
+
+
+# -- over a real socket: the stdlib client sends, our adapter parses ------------------
+
+
+class _Collector(BaseProtocol):
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__(loop)
+        self.parser = HttpRequestParser(self, loop, 2**16)
+        self.done: asyncio.Future[tuple[RawRequestMessage, bytes]] = loop.create_future()
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    def data_received(self, data: bytes) -> None:
+        messages, _, _ = self.parser.feed_data(data)
+        for msg, payload in messages:
+            task = asyncio.ensure_future(self._answer(msg, payload))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+
+    async def _answer(self, msg: RawRequestMessage, payload: StreamReader) -> None:
+        body = await payload.read()
+        assert self.transport is not None
+        self.transport.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+        self.transport.close()
+        if not self.done.done():
+            self.done.set_result((msg, body))
+
+
+async def test_stdlib_client_over_socket() -> None:
+    loop = asyncio.get_running_loop()
+    collectors: list[_Collector] = []
+
+    def factory() -> _Collector:
+        c = _Collector(loop)
+        collectors.append(c)
+        return c
+
+    server = await loop.create_server(factory, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+
+    def client() -> bytes:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.putrequest("POST", "/submit?x=%20y")
+        conn.putheader("Transfer-Encoding", "chunked")
+        conn.putheader("X-Custom", "value")
+        conn.endheaders()
+        conn.send(b"4\r\nabcd\r\n3\r\nefg\r\n0\r\n\r\n")
+        data = conn.getresponse().read()
+        conn.close()
+        return data
+
+    try:
+        assert await asyncio.wait_for(asyncio.to_thread(client), 10) == b"ok"
+        msg, body = await asyncio.wait_for(collectors[0].done, 10)
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert msg.method == "POST"
+    assert msg.url.query["x"] == " y"
+    assert msg.headers["X-Custom"] == "value"
+    assert msg.headers["Host"] == f"127.0.0.1:{port}"
+    assert msg.chunked is True
+    assert body == b"abcdefg"
