@@ -70,7 +70,8 @@ class WebSocketProtocol:
         self._parser = FrameParser(
             not is_client, rsv1_allowed=bool(compress), max_size=max_msg_size or UNBOUNDED
         )
-        self._compressor = DeflateCompressor(compress, notakeover) if compress else None
+        # Built on the first compressed send: a zlib deflate state is ~256 KiB.
+        self._compressor: DeflateCompressor | None = None
         self._decompressor = DeflateDecompressor(max_msg_size) if compress else None
         self._randbits = (random_source or random.Random()).getrandbits
         self._events: list[WSMessage] = []
@@ -236,9 +237,13 @@ class WebSocketProtocol:
         uncompressed); it has no effect unless the extension was negotiated.
         """
         rsv1 = False
-        if self._compressor is not None and fin and (opcode in (OP_TEXT, OP_BINARY)):
+        if self.compress and fin and (opcode in (OP_TEXT, OP_BINARY)):
             if compress is None or compress == self.compress:
-                data = self._compressor.compress(data)
+                compressor = self._compressor
+                if compressor is None:
+                    compressor = DeflateCompressor(self.compress, self.notakeover)
+                    self._compressor = compressor
+                data = compressor.compress(data)
                 rsv1 = True
             elif compress:
                 data = DeflateCompressor(min(compress, self.compress), True).compress(data)
