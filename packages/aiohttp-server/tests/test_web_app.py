@@ -363,3 +363,41 @@ async def test_response_prepare_signals_see_their_app(make_request: RequestFacto
     await resp.prepare(req)
     assert seen == [("root", root), ("sub", sub)]
     assert req.app is sub
+
+
+async def test_middlewares_see_their_own_app(make_request: RequestFactory) -> None:
+    seen: list[tuple[str, Application]] = []
+    root_key = AppKey("root_key", str)
+
+    async def root_mw(request: Request, handler: Handler) -> StreamResponse:
+        seen.append(("root-mw", request.app))
+        resp = await handler(request)
+        seen.append(("root-mw-after", request.app))
+        return resp
+
+    async def sub_mw(request: Request, handler: Handler) -> StreamResponse:
+        seen.append(("sub-mw", request.app))
+        return await handler(request)
+
+    async def handler(request: Request) -> StreamResponse:
+        seen.append(("handler", request.app))
+        return Response(text=request.config_dict[root_key])
+
+    root = Application(middlewares=[root_mw])
+    root[root_key] = "from root"
+    sub = Application(middlewares=[sub_mw])
+    inner = Application()
+    inner.router.add_get("/x", handler)
+    sub.add_subapp("/i", inner)
+    root.add_subapp("/s", sub)
+    root.freeze()
+    req = make_request("GET", "/s/i/x")
+    resp = await root._handle(req)
+    assert isinstance(resp, Response) and resp.text == "from root"
+    assert seen == [
+        ("root-mw", root),
+        ("sub-mw", sub),
+        ("handler", inner),
+        ("root-mw-after", root),
+    ]
+    assert req.app is inner

@@ -133,6 +133,19 @@ class CleanupContext(FrozenList[_CleanupCtx]):
             raise CleanupError("Multiple errors on cleanup stage", errors)
 
 
+async def _run_as_current_app(
+    request: Request, *, app: Application, handler: Handler
+) -> StreamResponse:
+    """Run the rest of the chain with ``app`` as ``request.app``."""
+    match_info = request.match_info
+    prev = match_info._current_app
+    match_info._current_app = app
+    try:
+        return cast(StreamResponse, await handler(request))
+    finally:
+        match_info._current_app = prev
+
+
 class Application(MutableMapping["str | AppKey[Any]", Any]):
     """An aiohttp web application."""
 
@@ -409,7 +422,7 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
             for key, value in self._handler_args.items():
                 kwargs[key] = value
         return Server(
-            self._handle,
+            cast(Any, self._handle),
             request_factory=self._make_request,
             loop=self._loop,
             **kwargs,
@@ -441,10 +454,16 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
         )
 
     def _build_chain(self, handler: Handler, apps: Sequence[Application]) -> Handler:
-        # Outermost application's first middleware runs first.
+        # Outermost application's first middleware runs first. Across
+        # sub-applications each app's middlewares (and, innermost, the handler)
+        # see that app as ``request.app``.
+        nested = len(apps) > 1
         for app in reversed(apps):
             for mw in reversed(app._middlewares_handlers):
-                handler = partial(mw, handler=handler)
+                # aiohttp passes the next handler by keyword: ``handler=``.
+                handler = partial(cast(Any, mw), handler=handler)
+            if nested:
+                handler = partial(_run_as_current_app, app=app, handler=handler)
         return handler
 
     async def _handle(self, request: Request) -> StreamResponse:
@@ -474,7 +493,7 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
                 handler = chain
             else:
                 handler = self._build_chain(handler, apps)
-        return await handler(request)
+        return cast(StreamResponse, await handler(request))
 
     def __call__(self) -> Application:
         """gunicorn compatibility: the app is its own factory."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from aiohttp_wire.typedefs import Handler, Middleware
 
@@ -78,6 +78,6 @@ def normalize_path_middleware(
                 resolves, _ = await _check_request_resolves(request, candidate)
                 if resolves:
                     raise redirect_class(candidate + query)
-        return await handler(request)
+        return cast(StreamResponse, await handler(request))
 
     return impl

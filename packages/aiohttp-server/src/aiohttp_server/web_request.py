@@ -183,7 +183,7 @@ class BaseRequest(MutableMapping[str, Any]):
 
     @property
     def transport(self) -> asyncio.Transport | None:
-        return cast("asyncio.Transport | None", self._protocol.transport)
+        return self._protocol.transport
 
     @property
     def writer(self) -> AbstractStreamWriter:

@@ -27,6 +27,7 @@ from aiohttp_wire import hdrs
 from aiohttp_wire.abc import AbstractStreamWriter
 from aiohttp_wire.helpers import ETag, rfc822_formatted_time, sentinel
 from aiohttp_wire.http_version import HttpVersion10, HttpVersion11
+from aiohttp_wire.payload import LookupError as PayloadLookupError
 from aiohttp_wire.payload import Payload, get_payload
 from aiohttp_wire.typedefs import JSONEncoder, LooseHeaders
 
@@ -664,7 +665,7 @@ class Response(StreamResponse):
         else:
             try:
                 payload = get_payload(body)
-            except LookupError as exc:
+            except (LookupError, PayloadLookupError) as exc:
                 raise ValueError(f"Unsupported body type {type(body)!r}") from exc
             self._body = payload
             headers = self._headers
@@ -709,7 +710,7 @@ class Response(StreamResponse):
         if body is None:
             return 0
         if isinstance(body, Payload):
-            return cast("int | None", body.size)
+            return body.size
         return len(body)
 
     @content_length.setter

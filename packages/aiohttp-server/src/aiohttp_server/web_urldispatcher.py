@@ -256,7 +256,7 @@ class UrlMappingMatchInfo(dict[str, str], AbstractMatchInfo):
     def http_exception(self) -> HTTPException | None:
         return None
 
-    def get_info(self) -> dict[str, Any]:  # type: ignore[override]
+    def get_info(self) -> dict[str, Any]:
         return self._route.get_info()
 
     @property
@@ -961,7 +961,7 @@ class UrlDispatcher(AbstractRouter, Mapping[str, AbstractResource]):
     def frozen(self) -> bool:
         return self._frozen
 
-    async def resolve(self, request: Request) -> UrlMappingMatchInfo:  # type: ignore[override]
+    async def resolve(self, request: Request) -> UrlMappingMatchInfo:
         """Find the route for ``request``; a ``MatchInfoError`` (404/405) if none."""
         allowed: set[str] = set()
         path = request._rel_url.path_safe
