@@ -229,7 +229,8 @@ def format_table(results: Sequence[BenchResult]) -> str:
     for res in results:
         for metric, ours, real, ratio in res.rows():
             ratio_cell = "-" if ratio is None else f"{ratio:.2f}"
-            body.append((f"{res.name}.{metric}", _number(ours), _number(real), ratio_cell))
+            label = metric if metric.startswith(f"{res.name}.") else f"{res.name}.{metric}"
+            body.append((label, _number(ours), _number(real), ratio_cell))
     widths = [max(len(row[i]) for row in [header, *body]) for i in range(4)]
 
     def line(row: tuple[str, str, str, str]) -> str:

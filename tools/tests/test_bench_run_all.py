@@ -223,7 +223,7 @@ def test_not_json_raises_value_error() -> None:
 
 
 def test_table_marks_missing_values() -> None:
-    res = BenchResult("server", ours={"get": 1234.5, "post": 0.5}, real={"get": 1000.0})
+    res = BenchResult("server", ours={"get": 1234.5, "server.post": 0.5}, real={"get": 1000.0})
     res.errors.append("aiohttp: exit status 1: oops")
     lines = format_table([res]).splitlines()
     assert lines[0].split() == ["metric", "ours", "aiohttp", "ratio"]
