@@ -430,6 +430,9 @@ class RequestHandler(BaseProtocol):
                     except asyncio.TimeoutError as exc:
                         self.log_debug("Request handler timed out.", exc_info=exc)
                         resp = self.handle_error(request, 504)
+                    except RequestPayloadError as exc:
+                        # A malformed body the handler did not handle: the client's fault.
+                        resp = self._error_response(request, 400, exc, str(exc))
                     except ConnectionError:
                         self.log_debug("Connection lost while the handler ran")
                         keep = False
@@ -453,6 +456,9 @@ class RequestHandler(BaseProtocol):
                 if not payload.is_eof() and not await self._linger(payload):
                     keep = False
                     break
+                if self._reading_paused:
+                    # A body left unread may have paused reading: the next request needs it.
+                    self.resume_reading()
         except asyncio.CancelledError:
             self.log_debug("Request handler cancelled")
             if self.transport is not None:
@@ -510,6 +516,8 @@ class RequestHandler(BaseProtocol):
         if payload.is_eof() and payload.exception() is None:
             return True
         payload.set_exception(_PAYLOAD_ACCESS_ERROR)
+        # The connection closes; nothing more is parsed into this body.
+        self._request_parser = None
         return False
 
     # -- errors ----------------------------------------------------------------------------
