@@ -52,7 +52,7 @@ def test_changing_frozen_app_warns() -> None:
 def test_subclassing_forbidden() -> None:
     with pytest.raises(TypeError):
 
-        class MyApp(Application):  # type: ignore[misc]
+        class MyApp(Application):
             pass
 
 
@@ -71,7 +71,7 @@ def test_frozen_router_rejects_routes() -> None:
     with pytest.raises(RuntimeError):
         app.router.add_get("/", ok)
     with pytest.raises(RuntimeError):
-        app.middlewares.append(lambda r, h: h(r))  # type: ignore[arg-type,return-value]
+        app.middlewares.append(lambda r, h: h(r))
     with pytest.raises(RuntimeError):
         app.on_startup.append(lambda a: None)  # type: ignore[arg-type,return-value]
 

@@ -48,7 +48,8 @@ async def serve() -> AsyncIterator[Serve]:
 async def raw_exchange(base: str, data: bytes, *, until_close: bool = True) -> bytes:
     """Send raw bytes, return what comes back until the server closes."""
     host, port = base.removeprefix("http://").split(":")
-    async with asyncio.timeout(TIMEOUT):
+
+    async def exchange() -> bytes:
         reader, writer = await asyncio.open_connection(host, int(port))
         writer.write(data)
         await writer.drain()
@@ -59,6 +60,8 @@ async def raw_exchange(base: str, data: bytes, *, until_close: bool = True) -> b
         writer.close()
         await writer.wait_closed()
         return out
+
+    return await asyncio.wait_for(exchange(), TIMEOUT)
 
 
 async def test_text_json_404_405(serve: Serve) -> None:
@@ -233,18 +236,22 @@ async def test_expect_continue(serve: Serve) -> None:
     app.router.add_post("/up", upload)
     base = await serve(app)
     host, port = base.removeprefix("http://").split(":")
-    async with asyncio.timeout(TIMEOUT):
+
+    async def exchange() -> tuple[bytes, bytes]:
         reader, writer = await asyncio.open_connection(host, int(port))
         writer.write(
             b"POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
             b"Expect: 100-continue\r\nConnection: close\r\n\r\n"
         )
         interim = await reader.readuntil(b"\r\n\r\n")
-        assert interim == b"HTTP/1.1 100 Continue\r\n\r\n"
         writer.write(b"data")
         rest = await reader.read(-1)
         writer.close()
         await writer.wait_closed()
+        return interim, rest
+
+    interim, rest = await asyncio.wait_for(exchange(), TIMEOUT)
+    assert interim == b"HTTP/1.1 100 Continue\r\n\r\n"
     assert rest.startswith(b"HTTP/1.1 200") and rest.endswith(b"\r\n\r\ndata")
 
 
