@@ -17,7 +17,8 @@ from multidict import MultiDict
 from . import hdrs
 from .helpers import guess_filename
 from .multipart import MultipartWriter
-from .payload import BytesPayload, LookupError, Payload, get_payload
+from .payload import BytesPayload, Payload, get_payload
+from .payload import LookupError as PayloadLookupError
 
 __all__ = ("FormData",)
 
@@ -124,7 +125,7 @@ class FormData:
                         encoding=self._charset,
                         filename=type_options.get("filename"),
                     )
-            except LookupError:
+            except PayloadLookupError:
                 raise TypeError(f"Can not serialize value type: {type(value)!r}") from None
             if (
                 hdrs.CONTENT_TYPE not in headers

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import json
 import re
 import uuid
@@ -29,11 +30,11 @@ from .helpers import parse_mimetype, reify
 from .http_exceptions import DecompressSizeError
 from .payload import (
     JsonPayload,
-    LookupError,
     Payload,
     StringPayload,
     get_payload,
 )
+from .payload import LookupError as PayloadLookupError
 from .streams import StreamReader
 
 __all__ = (
@@ -128,6 +129,7 @@ def _decode_extended(value: str) -> str | None:
     if not sep or not sep2:
         return None
     try:
+        codecs.lookup(charset or "utf-8")
         return unquote(encoded, encoding=charset or "utf-8", errors="strict")
     except (LookupError, UnicodeDecodeError, ValueError):
         return None
@@ -254,13 +256,13 @@ class _PartStream:
             pos = self._pos
             didx = buf.find(delim, pos)
             end = didx if didx != -1 else max(len(buf) - dlen + 1, pos)
-            nidx = buf.find(b"\n", pos, end)
+            nidx = buf.find(b"\n", pos, min(end, pos + limit))
             if nidx != -1:
                 return self._take(nidx + 1), False
+            if end - pos > limit:
+                raise ValueError(f"Multipart line longer than {limit} bytes")
             if didx != -1:
                 return self._take(didx, dlen), True
-            if end - pos >= limit:
-                raise ValueError(f"Multipart line longer than {limit} bytes")
             if not await self._fill():
                 raise ValueError("Multipart body ends without a closing boundary")
 
@@ -805,7 +807,7 @@ class MultipartWriter(Payload):
             return self.append_payload(obj)
         try:
             payload = get_payload(obj, headers=headers)
-        except LookupError:
+        except PayloadLookupError:
             raise TypeError(f"Cannot create payload from {obj!r}") from None
         return self.append_payload(payload)
 

@@ -1,0 +1,637 @@
+"""Tests for aiohttp_wire.multipart.
+
+Bodies come from our writer (round trips) and from encoders we did not
+write: httpx, the stdlib ``email`` package and hand-built bytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import email.parser
+import email.policy
+import gzip
+import io
+import json
+import zlib
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from multidict import CIMultiDict, CIMultiDictProxy
+
+from aiohttp_wire.http_exceptions import DecompressSizeError
+from aiohttp_wire.multipart import (
+    BadContentDispositionHeader,
+    BadContentDispositionParam,
+    BodyPartReader,
+    MultipartReader,
+    MultipartResponseWrapper,
+    MultipartWriter,
+    content_disposition_filename,
+    parse_content_disposition,
+)
+from aiohttp_wire.payload import BytesPayload, StringPayload
+from aiohttp_wire.streams import StreamReader
+
+
+class _Proto:
+    """Just enough protocol for a StreamReader: records pause/resume."""
+
+    connected = True
+
+    def __init__(self) -> None:
+        self._reading_paused = False
+        self.resumed = asyncio.Event()
+
+    def pause_reading(self) -> None:
+        self._reading_paused = True
+        self.resumed.clear()
+
+    def resume_reading(self) -> None:
+        self._reading_paused = False
+        self.resumed.set()
+
+
+def make_stream(body: bytes = b"", chunk: int = 0, eof: bool = True) -> StreamReader:
+    stream = StreamReader(_Proto(), 2**16, loop=asyncio.get_running_loop())  # type: ignore[arg-type]
+    if chunk:
+        for i in range(0, len(body), chunk):
+            stream.feed_data(body[i : i + chunk])
+    elif body:
+        stream.feed_data(body)
+    if eof:
+        stream.feed_eof()
+    return stream
+
+
+def make_reader(body: bytes, ctype: str, chunk: int = 0) -> MultipartReader:
+    return MultipartReader({"Content-Type": ctype}, make_stream(body, chunk))
+
+
+async def read_all(reader: MultipartReader) -> list[tuple[dict[str, str], bytes]]:
+    """Every leaf part as (headers, raw body), nested readers flattened."""
+    out: list[tuple[dict[str, str], bytes]] = []
+    async for part in reader:
+        if isinstance(part, MultipartReader):
+            out.extend(await read_all(part))
+        else:
+            out.append((dict(part.headers), bytes(await part.read())))
+    return out
+
+
+async def serialize(writer: MultipartWriter) -> bytes:
+    data = await writer.as_bytes()
+    assert writer.size is None or writer.size == len(data)
+    return data
+
+
+def email_parts(body: bytes, ctype: str) -> list[Any]:
+    """Parse with the stdlib's MIME parser (an independent implementation)."""
+    msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + ctype.encode() + b"\r\n\r\n" + body
+    )
+    assert msg.is_multipart()
+    assert not msg.defects
+    return list(msg.iter_parts())
+
+
+# round trips through our writer
+
+
+@pytest.mark.parametrize("chunk", [0, 1, 3, 17, 4096])
+async def test_round_trip(chunk: int) -> None:
+    trap = b"\r\n--not-the-boundary\r\n--" * 50
+    with MultipartWriter("mixed", boundary="frontier") as writer:
+        writer.append("text ü")
+        writer.append(trap, {"X-Part": "bin"})
+        writer.append_json({"k": [1, 2]})
+        writer.append_form([("a", "1"), ("b", "x y")])
+        writer.append(b"")
+    body = await serialize(writer)
+    parts = await read_all(make_reader(body, writer.content_type, chunk))
+    assert [p[1] for p in parts] == [
+        "text ü".encode(),
+        trap,
+        b'{"k": [1, 2]}',
+        b"a=1&b=x+y",
+        b"",
+    ]
+    assert parts[1][0]["X-Part"] == "bin"
+    assert parts[2][0]["Content-Type"] == "application/json"
+    assert parts[3][0]["Content-Type"] == "application/x-www-form-urlencoded"
+
+
+async def test_round_trip_nested() -> None:
+    inner = MultipartWriter("alternative", boundary="inner")
+    inner.append("plain")
+    inner.append("<b>html</b>", {"Content-Type": "text/html"})
+    outer = MultipartWriter("mixed", boundary="outer")
+    outer.append("before")
+    outer.append(inner)
+    outer.append("after")
+    body = await serialize(outer)
+    reader = make_reader(body, outer.content_type, chunk=5)
+    first = await reader.next()
+    assert isinstance(first, BodyPartReader)
+    assert await first.text() == "before"
+    nested = await reader.next()
+    assert isinstance(nested, MultipartReader)
+    sub = await nested.next()
+    assert isinstance(sub, BodyPartReader)
+    assert await sub.text() == "plain"
+    # The second inner part is left unread: moving on releases it.
+    last = await reader.next()
+    assert isinstance(last, BodyPartReader)
+    assert await last.text() == "after"
+    assert await reader.next() is None
+    assert reader.at_eof()
+    assert len(email_parts(body, outer.content_type)) == 3
+
+
+async def test_writer_output_parsed_by_email() -> None:
+    writer = MultipartWriter("form-data")
+    part = writer.append("v1")
+    part.set_content_disposition("form-data", name="field")
+    part = writer.append(b"\x00\x01binary", {"Content-Type": "application/x-bin"})
+    part.set_content_disposition("form-data", name="file", filename="a b.bin")
+    body = await serialize(writer)
+    parts = email_parts(body, writer.content_type)
+    assert [p.get_param("name", header="content-disposition") for p in parts] == ["field", "file"]
+    assert parts[1].get_filename() == "a b.bin"
+    assert parts[0].get_payload(decode=True) == b"v1"
+    assert parts[1].get_payload(decode=True) == b"\x00\x01binary"
+
+
+# bodies from other encoders
+
+
+@pytest.mark.parametrize("chunk", [0, 2, 1000])
+async def test_parse_httpx_body(chunk: int) -> None:
+    request = httpx.Request(
+        "POST",
+        "http://example/",
+        data={"a": "1", "b": "üñí"},
+        files={
+            "upload": ("фото.jpg", b"\xff\xd8\r\n--" * 1000, "image/jpeg"),
+            "doc": ("d.txt", io.BytesIO(b"doc"), "text/plain"),
+        },
+    )
+    body = request.read()
+    reader = make_reader(body, request.headers["content-type"], chunk)
+    seen: dict[str, tuple[str | None, bytes]] = {}
+    async for part in reader:
+        assert isinstance(part, BodyPartReader)
+        assert part.name is not None
+        seen[part.name] = (part.filename, bytes(await part.read()))
+    assert seen == {
+        "a": (None, b"1"),
+        "b": (None, "üñí".encode()),
+        "upload": ("фото.jpg", b"\xff\xd8\r\n--" * 1000),
+        "doc": ("d.txt", b"doc"),
+    }
+
+
+async def test_parse_email_package_body_with_preamble_and_epilogue() -> None:
+    msg = MIMEMultipart("mixed", boundary="==b==")
+    msg.preamble = "This is a preamble line\nand another --==b== lookalike"
+    msg.epilogue = "epilogue text"
+    msg.attach(MIMEText("hello text", "plain", "utf-8"))
+    msg.attach(MIMEApplication(b"\x00\x01\x02" * 100, Name="data.bin"))
+    body = msg.as_bytes(policy=email.policy.HTTP).split(b"\r\n\r\n", 1)[1]
+    reader = make_reader(body, msg["Content-Type"], chunk=7)
+    first = await reader.next()
+    assert isinstance(first, BodyPartReader)
+    assert first.headers["Content-Transfer-Encoding"] == "base64"
+    assert await first.text() == "hello text"
+    second = await reader.next()
+    assert isinstance(second, BodyPartReader)
+    assert await second.read(decode=True) == b"\x00\x01\x02" * 100
+    assert await reader.next() is None
+    await reader.release()
+
+
+async def test_parse_hand_built_body() -> None:
+    body = (
+        b"ignored preamble\r\n"
+        b"--xyz  \t\r\n"  # transport padding after the boundary
+        b'content-disposition: form-data; name="f1"\r\n'
+        b"X-Folded: one\r\n two\r\n"
+        b"\r\n"
+        b"value one\r\n"
+        b"--xyz\r\n"
+        b'Content-Disposition: form-data; name="f2"; filename="C:\\\\dir\\\\x.txt"\r\n'
+        b"Content-Type: text/plain; charset=latin-1\r\n"
+        b"\r\n"
+        b"caf\xe9\r\n"
+        b"--xyz--\r\n"
+        b"epilogue, ignored"
+    )
+    reader = make_reader(body, 'multipart/form-data; boundary="xyz"')
+    p1 = await reader.next()
+    assert isinstance(p1, BodyPartReader)
+    assert p1.name == "f1"
+    assert p1.headers["X-Folded"] == "one two"
+    assert await p1.text() == "value one"
+    p2 = await reader.next()
+    assert isinstance(p2, BodyPartReader)
+    assert p2.filename == "C:\\dir\\x.txt"
+    assert p2.get_charset("utf-8") == "latin-1"
+    assert await p2.text() == "café"
+    assert await reader.next() is None
+
+
+async def test_empty_multipart() -> None:
+    reader = make_reader(b"--b--\r\n", "multipart/mixed; boundary=b")
+    assert await reader.next() is None
+    assert reader.at_eof()
+
+
+# BodyPartReader API
+
+
+def _part(body: bytes, headers: dict[str, str] | None = None, **kw: Any) -> BodyPartReader:
+    return BodyPartReader(
+        b"--:", CIMultiDictProxy(CIMultiDict(headers or {})), make_stream(body), **kw
+    )
+
+
+async def test_read_chunk_sizes_and_eof() -> None:
+    part = _part(b"0123456789" * 3 + b"\r\n----:--\r\n")
+    chunks = []
+    while not part.at_eof():
+        chunks.append(await part.read_chunk(7))
+    assert b"".join(chunks) == b"0123456789" * 3
+    assert max(map(len, chunks)) <= 7
+    assert await part.read_chunk() == b""
+    assert await part.read() == bytearray()
+    assert await part.next() is None
+
+
+async def test_readline() -> None:
+    part = _part(b"line1\nline2\r\nlast\r\n----:\r\n")
+    assert await part.readline() == b"line1\n"
+    assert await part.readline() == b"line2\r\n"
+    assert await part.readline() == b"last"
+    assert part.at_eof()
+    assert await part.readline() == b""
+
+
+async def test_readline_too_long() -> None:
+    part = _part(b"x" * 70_000 + b"\r\n----:--")
+    with pytest.raises(ValueError):
+        await part.readline()
+
+
+async def test_iterate_part_chunks() -> None:
+    part = _part(b"a" * 20_000 + b"\r\n----:--")
+    assert b"".join([chunk async for chunk in part]) == b"a" * 20_000
+
+
+async def test_text_json_form_helpers() -> None:
+    assert await _part(
+        b"\xff\xfe\r\n----:", {"Content-Type": "text/plain; charset=latin-1"}
+    ).text() == ("ÿþ")
+    assert await _part("ж".encode("cp1251") + b"\r\n----:").text(encoding="cp1251") == "ж"
+    assert await _part(b'{"a": 1}\r\n----:').json() == {"a": 1}
+    assert await _part(b"\r\n----:").json() is None
+    assert await _part(b"a=1&b=&c=%20\r\n----:").form() == [("a", "1"), ("b", ""), ("c", " ")]
+    assert await _part(b"\r\n----:").form() == []
+    with pytest.raises(ValueError):
+        await _part(b"\xff\r\n----:").form()
+    assert await _part(b"x\r\n----:", default_charset="latin-1").text() == "x"
+    assert _part(b"", default_charset="koi8-r").get_charset("utf-8") == "koi8-r"
+
+
+@pytest.mark.parametrize(
+    ("headers", "raw", "decoded"),
+    [
+        ({"Content-Transfer-Encoding": "base64"}, base64.encodebytes(b"\x00" * 100), b"\x00" * 100),
+        (
+            {"Content-Transfer-Encoding": "quoted-printable"},
+            b"caf=C3=A9 =\r\nsoft",
+            "café soft".encode(),
+        ),
+        ({"Content-Transfer-Encoding": "binary"}, b"raw", b"raw"),
+        ({"Content-Encoding": "gzip"}, gzip.compress(b"zipped" * 100), b"zipped" * 100),
+        ({"Content-Encoding": "deflate"}, zlib.compress(b"zlib" * 100), b"zlib" * 100),
+        (
+            {"Content-Encoding": "deflate"},
+            (lambda c: c.compress(b"raw deflate") + c.flush())(zlib.compressobj(wbits=-15)),
+            b"raw deflate",
+        ),
+        ({"Content-Encoding": "identity"}, b"same", b"same"),
+    ],
+)
+async def test_decode(headers: dict[str, str], raw: bytes, decoded: bytes) -> None:
+    whole = _part(raw + b"\r\n----:--", headers)
+    assert bytes(await whole.read(decode=True)) == decoded
+    # Chunk by chunk, as a streaming consumer decodes.
+    part = _part(raw + b"\r\n----:--", headers)
+    out = b""
+    while not part.at_eof():
+        out += part.decode(await part.read_chunk(5))
+    assert out == decoded
+
+
+async def test_decode_errors() -> None:
+    with pytest.raises(RuntimeError):
+        _part(b"", {"Content-Transfer-Encoding": "x-uu"}).decode(b"x")
+    with pytest.raises(RuntimeError):
+        _part(b"", {"Content-Encoding": "compress"}).decode(b"x")
+    with pytest.raises(ValueError):
+        await _part(b"!!!!\r\n----:", {"Content-Transfer-Encoding": "base64"}).read(decode=True)
+    with pytest.raises(ValueError):
+        await _part(b"notzlib\r\n----:", {"Content-Encoding": "gzip"}).read(decode=True)
+
+
+async def test_decompression_is_bounded() -> None:
+    bomb = zlib.compress(b"\0" * (2**25 + 10))
+    part = _part(bomb + b"\r\n----:", {"Content-Encoding": "deflate"})
+    with pytest.raises(DecompressSizeError):
+        await part.read(decode=True)
+
+
+async def test_form_data_parts_ignore_content_encoding() -> None:
+    part = _part(b"plain\r\n----:", {"Content-Encoding": "gzip"}, subtype="form-data")
+    assert await part.read(decode=True) == b"plain"
+
+
+async def test_name_and_filename() -> None:
+    part = _part(
+        b"",
+        {"Content-Disposition": "form-data; name=\"n\"; filename*=UTF-8''%E2%82%AC.txt"},
+    )
+    assert part.name == "n"
+    assert part.filename == "€.txt"
+    assert _part(b"").name is None
+
+
+# flow control and bounded memory
+
+
+async def test_part_without_boundary_streams_in_bounded_memory() -> None:
+    proto = _Proto()
+    stream = StreamReader(proto, 2**16, loop=asyncio.get_running_loop())  # type: ignore[arg-type]
+    reader = MultipartReader({"Content-Type": "multipart/mixed; boundary=b"}, stream)
+    total = 8 * 2**20
+    block = b"y" * 2**15
+
+    async def produce() -> None:
+        stream.feed_data(b"--b\r\n\r\n")
+        sent = 0
+        while sent < total:
+            if proto._reading_paused:
+                await proto.resumed.wait()
+            stream.feed_data(block)
+            sent += len(block)
+        stream.feed_eof()
+
+    async def consume() -> int:
+        part = await reader.next()
+        assert isinstance(part, BodyPartReader)
+        got = 0
+        while True:
+            chunk = await part.read_chunk(2**16)
+            got += len(chunk)
+            assert len(reader._content._buf) <= 2**18
+        return got
+
+    producer = asyncio.create_task(produce())
+    with pytest.raises(ValueError, match="closing boundary"):
+        await asyncio.wait_for(consume(), 10)
+    await asyncio.wait_for(producer, 5)
+
+
+async def test_waits_for_more_data() -> None:
+    stream = make_stream(b"--b\r\nA: 1\r\n\r\nfirst", eof=False)
+    reader = MultipartReader({"Content-Type": "multipart/mixed; boundary=b"}, stream)
+    part = await reader.next()
+    assert isinstance(part, BodyPartReader)
+    task = asyncio.create_task(part.read())
+    stream.feed_data(b" second\r")
+    stream.feed_data(b"\n--b--")
+    stream.feed_eof()
+    assert await asyncio.wait_for(task, 5) == b"first second"
+    assert await reader.next() is None
+
+
+# malformed input
+
+
+@pytest.mark.parametrize(
+    "ctype",
+    ["text/plain; boundary=b", "multipart/mixed", "multipart/mixed; boundary=" + "x" * 71],
+)
+def test_bad_content_type(ctype: str) -> None:
+    with pytest.raises(ValueError):
+        MultipartReader({"Content-Type": ctype}, StreamReader.__new__(StreamReader))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"no boundary at all",
+        b"--b\r\nA: 1\r\n\r\ntruncated part",
+        b"--b\r\nA: 1\r\n",
+        b"--b\r\nbad header line\r\n\r\n\r\n--b--",
+        b"--b\r\n: empty name\r\n\r\n\r\n--b--",
+        b"--b\r\nA: " + b"v" * 9000 + b"\r\n\r\n\r\n--b--",
+        b"--b\r\n" + b"H: v\r\n" * 200 + b"\r\n\r\n--b--",
+        b"--b\r\n\r\nx\r\n--bogus\r\n",
+    ],
+)
+async def test_malformed_bodies_raise_value_error(body: bytes) -> None:
+    reader = make_reader(body, "multipart/mixed; boundary=b")
+    with pytest.raises(ValueError):
+        await asyncio.wait_for(read_all(reader), 5)
+
+
+async def test_missing_final_dashes_is_accepted() -> None:
+    parts = await read_all(make_reader(b"--b\r\n\r\nv\r\n--b", "multipart/mixed; boundary=b"))
+    assert parts == [({}, b"v")]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=300), st.integers(min_value=1, max_value=50))
+def test_random_bodies_never_hang_or_crash(body: bytes, chunk: int) -> None:
+    async def run() -> None:
+        full = b"--b\r\n" + body
+        reader = make_reader(full, "multipart/mixed; boundary=b", chunk)
+        with contextlib.suppress(ValueError, RuntimeError):
+            await asyncio.wait_for(read_all(reader), 5)
+
+    asyncio.run(run())
+
+
+# response wrapper
+
+
+class _Response:
+    def __init__(self, body: bytes, ctype: str) -> None:
+        self.headers = {"Content-Type": ctype}
+        self.content = make_stream(body)
+        self.released = False
+
+    async def release(self) -> None:
+        self.released = True
+
+
+async def test_from_response_releases_at_end() -> None:
+    resp = _Response(
+        b"--b\r\n\r\none\r\n--b\r\n\r\ntwo\r\n--b--\r\n", "multipart/mixed; boundary=b"
+    )
+    wrapper = MultipartReader.from_response(resp)
+    assert isinstance(wrapper, MultipartResponseWrapper)
+    texts = []
+    async for part in wrapper:
+        assert isinstance(part, BodyPartReader)
+        texts.append(await part.text())
+        assert not resp.released
+    assert texts == ["one", "two"]
+    assert wrapper.at_eof()
+    assert resp.released
+
+
+# MultipartWriter details
+
+
+async def test_writer_boundary_and_headers() -> None:
+    writer = MultipartWriter("related", boundary="simple")
+    assert writer.boundary == "simple"
+    assert writer.content_type == "multipart/related; boundary=simple"
+    quoted = MultipartWriter(boundary="a b:c")
+    assert quoted.content_type == 'multipart/mixed; boundary="a b:c"'
+    assert len(MultipartWriter().boundary) == 32
+    for bad in ("", "x" * 71, "a\r\nb", "ü"):
+        with pytest.raises(ValueError):
+            MultipartWriter(boundary=bad)
+
+
+async def test_writer_append_errors_and_container_api() -> None:
+    writer = MultipartWriter()
+    assert writer and len(writer) == 0
+    with pytest.raises(TypeError):
+        writer.append(object())
+    with pytest.raises(RuntimeError):
+        writer.append(b"x", {"Content-Encoding": "br-unknown"})
+    with pytest.raises(RuntimeError):
+        writer.append(b"x", {"Content-Transfer-Encoding": "uuencode"})
+    payload = BytesPayload(b"x")
+    assert writer.append(payload, {"X-A": "1"}) is payload
+    assert payload.headers["X-A"] == "1"
+    assert [p for p, _, _ in writer] == [payload]
+
+
+async def test_writer_encoded_parts_round_trip() -> None:
+    writer = MultipartWriter(boundary="enc")
+    writer.append(b"gz" * 1000, {"Content-Encoding": "gzip"})
+    writer.append(b"\x00\xff" * 500, {"Content-Transfer-Encoding": "base64"})
+    writer.append("qp é =\n" * 100, {"Content-Transfer-Encoding": "quoted-printable"})
+    writer.append(b"df", {"Content-Encoding": "deflate", "Content-Transfer-Encoding": "base64"})
+    assert writer.size is None
+    body = await writer.as_bytes()
+    reader = make_reader(body, writer.content_type, chunk=11)
+    out = []
+    async for part in reader:
+        assert isinstance(part, BodyPartReader)
+        out.append(bytes(await part.read(decode=True)))
+    assert out == [b"gz" * 1000, b"\x00\xff" * 500, ("qp é =\n" * 100).encode(), b"df"]
+    parts = email_parts(body, writer.content_type)
+    assert parts[1].get_payload(decode=True) == b"\x00\xff" * 500
+    assert parts[2].get_payload(decode=True) == ("qp é =\n" * 100).encode()
+
+
+async def test_writer_decode_and_no_close_boundary() -> None:
+    writer = MultipartWriter(boundary="d", close_boundary=False)
+    writer.append(StringPayload("abc", content_type="text/plain"))
+    text = writer.decode()
+    assert text == "--d\r\nContent-Type: text/plain\r\n\r\nabc\r\n"
+    assert await writer.as_bytes() == text.encode()
+    assert writer.size == len(text)
+
+
+async def test_writer_close_closes_parts() -> None:
+    f = io.BytesIO(b"data")
+    writer = MultipartWriter()
+    writer.append(f)
+    await writer.close()
+    assert f.closed
+
+
+async def test_append_json_with_headers() -> None:
+    writer = MultipartWriter(boundary="j")
+    writer.append_json({"x": 1}, {"X-Id": "7"})
+    writer.append_form({"k": "v"})
+    parts = await read_all(make_reader(await serialize(writer), writer.content_type))
+    assert json.loads(parts[0][1]) == {"x": 1}
+    assert parts[0][0]["X-Id"] == "7"
+    assert parts[1][1] == b"k=v"
+
+
+# Content-Disposition parsing
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("inline", ("inline", {})),
+        ("Attachment; FileName=foo.html", ("attachment", {"filename": "foo.html"})),
+        ('attachment; filename="f\\"o\\\\o.html"', ("attachment", {"filename": 'f"o\\o.html'})),
+        ('attachment; filename="a;b.txt"', ("attachment", {"filename": "a;b.txt"})),
+        ("attachment; filename=foo bar.txt", ("attachment", {"filename": "foo bar.txt"})),
+        (
+            "attachment; filename*=iso-8859-1'en'%A3%20rates",
+            ("attachment", {"filename*": "£ rates"}),
+        ),
+        (
+            "attachment; filename*=UTF-8''%E2%82%AC%20rates; filename=\"EURO rates\"",
+            ("attachment", {"filename*": "€ rates", "filename": "EURO rates"}),
+        ),
+        ('form-data; name="a";', ("form-data", {"name": "a"})),
+        (None, (None, {})),
+        ("", (None, {})),
+    ],
+)
+def test_parse_content_disposition(
+    header: str | None, expected: tuple[str | None, dict[str, str]]
+) -> None:
+    assert parse_content_disposition(header) == expected
+
+
+@pytest.mark.parametrize(
+    ("header", "warning"),
+    [
+        ('"quoted"; filename=x', BadContentDispositionHeader),
+        ("attach ment", BadContentDispositionHeader),
+        ("attachment; filename*=nocharset", BadContentDispositionParam),
+        ("attachment; filename*=bogus-cs''x", BadContentDispositionParam),
+        ('attachment; "junk"', BadContentDispositionParam),
+        ("attachment; key", BadContentDispositionParam),
+        ("attachment; fi[l]e=x", BadContentDispositionParam),
+    ],
+)
+def test_parse_content_disposition_warns(header: str, warning: type[Warning]) -> None:
+    with pytest.warns(warning):
+        assert parse_content_disposition(header) == (None, {})
+
+
+def test_content_disposition_filename() -> None:
+    assert content_disposition_filename({}) is None
+    assert content_disposition_filename({"filename": "a", "filename*": "b"}) == "b"
+    assert content_disposition_filename({"name": "n"}, "name") == "n"
+    _, params = parse_content_disposition('attachment; filename*0="foo."; filename*1="html"')
+    assert content_disposition_filename(params) == "foo.html"
+    _, params = parse_content_disposition(
+        "attachment; filename*0*=UTF-8''%E2%82%AC; filename*1*=%20x; filename*2=.txt"
+    )
+    assert content_disposition_filename(params) == "€ x.txt"
+    _, params = parse_content_disposition("attachment; filename*0=a; filename*2=c")
+    assert content_disposition_filename(params) == "a"
