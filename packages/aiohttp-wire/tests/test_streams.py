@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import socket
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aiohttp_wire.base_protocol import BaseProtocol
 from aiohttp_wire.streams import (
@@ -680,3 +683,84 @@ async def test_flow_control_data_queue() -> None:
     assert await queue.read() == b"12345"
     assert transport.resumed == 1
     assert await queue.read() == b"6789"
+
+
+# -- properties ------------------------------------------------------------------------------
+
+
+def _split(data: bytes, cuts: list[int]) -> list[bytes]:
+    points = sorted({c % (len(data) + 1) for c in cuts})
+    bounds = [0, *points, len(data)]
+    return [data[a:b] for a, b in itertools.pairwise(bounds) if b > a]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    lines=st.lists(st.binary(max_size=12).map(lambda b: b.replace(b"|", b"")), max_size=8),
+    cuts=st.lists(st.integers(min_value=0, max_value=200), max_size=10),
+    separator=st.sampled_from([b"|", b"||", b"|-|"]),
+)
+def test_readuntil_any_split(lines: list[bytes], cuts: list[int], separator: bytes) -> None:
+    """Whatever the chunking, readuntil yields the same pieces as bytes.split."""
+    data = b"".join(line + separator for line in lines) + b"tail"
+
+    async def run() -> list[bytes]:
+        stream = make_stream(limit=1024)
+        for part in _split(data, cuts):
+            stream.feed_data(part)
+        stream.feed_eof()
+        out = []
+        while piece := await stream.readuntil(separator):
+            out.append(piece)
+        return out
+
+    # The lines hold no "|", so the separators sit exactly where they were put.
+    assert asyncio.run(run()) == [line + separator for line in lines] + [b"tail"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    chunks=st.lists(st.binary(min_size=1, max_size=20), max_size=8),
+    cuts=st.lists(st.integers(min_value=0, max_value=200), max_size=6),
+    sizes=st.lists(st.integers(min_value=1, max_value=30), min_size=1, max_size=20),
+)
+def test_readchunk_and_read_keep_every_byte(
+    chunks: list[bytes], cuts: list[int], sizes: list[int]
+) -> None:
+    """Mixing read(n) and readchunk over HTTP chunks loses and reorders nothing."""
+
+    async def run() -> tuple[bytes, list[int]]:
+        stream = make_stream(limit=8)
+        stream.begin_http_chunk_receiving()
+        for chunk in chunks:
+            for part in _split(chunk, cuts):
+                stream.feed_data(part)
+            stream.end_http_chunk_receiving()
+        stream.feed_eof()
+        out = b""
+        ends: list[int] = []
+        i = 0
+        while True:
+            if i % 2:
+                data, end = await stream.readchunk()
+                if end:
+                    ends.append(len(out) + len(data))
+                elif not data:
+                    break
+            else:
+                data = await stream.read(sizes[i % len(sizes)])
+                if not data:
+                    break
+            out += data
+            i += 1
+        return out, ends
+
+    body, ends = asyncio.run(run())
+    assert body == b"".join(chunks)
+    boundaries = set()
+    pos = 0
+    for chunk in chunks:
+        pos += len(chunk)
+        boundaries.add(pos)
+    # Every end-of-chunk readchunk reports sits on a real boundary.
+    assert set(ends) <= boundaries
