@@ -350,10 +350,7 @@ class ClientSession:
         )
         self._request_class = request_class
         self._response_class = response_class
-        if ws_response_class is None:
-            from .client_ws import ClientWebSocketResponse
-
-            ws_response_class = ClientWebSocketResponse
+        # None means ClientWebSocketResponse, imported by the first ws_connect().
         self._ws_response_class = ws_response_class
         self._trace_configs = trace_configs or []
         for trace_config in self._trace_configs:
@@ -498,7 +495,7 @@ class ClientSession:
         from aiohttp_websocket.deflate import ws_ext_gen, ws_ext_parse
         from aiohttp_websocket.handshake import make_ws_key, ws_accept
 
-        from .client_ws import DEFAULT_WS_CLIENT_TIMEOUT, ClientWSTimeout
+        from .client_ws import DEFAULT_WS_CLIENT_TIMEOUT, ClientWebSocketResponse, ClientWSTimeout
 
         if timeout is _SENTINEL:
             ws_timeout = DEFAULT_WS_CLIENT_TIMEOUT
@@ -578,7 +575,8 @@ class ClientSession:
                     compress = 0
             conn = resp.connection
             assert conn is not None
-            return self._ws_response_class(
+            ws_response_class = self._ws_response_class or ClientWebSocketResponse
+            return ws_response_class(
                 conn,
                 resp,
                 ws_timeout,
