@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aiohttp_wire.base_protocol import BaseProtocol
+from aiohttp_wire.helpers import TimerContext
 from aiohttp_wire.streams import (
     EMPTY_PAYLOAD,
     AsyncStreamIterator,
@@ -505,6 +506,20 @@ async def test_timer_timeout_propagates() -> None:
     stream.feed_data(b"x")
     with pytest.raises(asyncio.TimeoutError):
         await asyncio.wait_for(task, 5)
+
+
+async def test_read_timeout_with_the_helpers_timer_context() -> None:
+    timer = TimerContext(asyncio.get_running_loop())
+    stream = make_stream(timer=timer)
+    task = await started(stream.readany())
+    timer.timeout()
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(task, 5)
+    assert stream._waiter is None
+    stream.feed_data(b"late")
+    assert await stream.read(4) == b"late"  # buffered: no wait, no timer
+    with pytest.raises(asyncio.TimeoutError):
+        await stream.read(1)  # waiting enters the expired timer
 
 
 # -- flow control ----------------------------------------------------------------------------
