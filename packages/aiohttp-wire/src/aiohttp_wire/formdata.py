@@ -59,8 +59,8 @@ class FormData:
         content_type: str | None = None,
         filename: str | None = None,
     ) -> None:
-        """Add one field; a file object, filename or content type makes the form multipart."""
-        if isinstance(value, io.IOBase):
+        """Add one field; a file object, payload, filename or content type makes it multipart."""
+        if isinstance(value, (io.IOBase, Payload)):
             self._is_multipart = True
         elif isinstance(value, (bytes, bytearray, memoryview)) and filename is None:
             filename = name
