@@ -134,7 +134,6 @@ __all__ = [
     "AbstractResource",
     "AbstractRoute",
     "AbstractRouteDef",
-    "AccessLogger",
     "AppKey",
     "AppRunner",
     "Application",

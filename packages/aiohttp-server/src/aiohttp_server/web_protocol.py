@@ -361,10 +361,8 @@ class RequestHandler(BaseProtocol):
             self._start_task()
 
     def _start_task(self) -> None:
-        handle = self._keepalive_handle
-        if handle is not None:
-            handle.cancel()
-            self._keepalive_handle = None
+        # The keep-alive timer stays armed: when it fires on a busy connection it
+        # just lapses, which is cheaper than cancelling and re-arming per request.
         coro = self._run()
         if _EAGER:
             task: asyncio.Task[None] = asyncio.Task(coro, loop=self._loop, eager_start=True)  # type: ignore[call-arg,unused-ignore]
@@ -382,6 +380,7 @@ class RequestHandler(BaseProtocol):
         """Close an idle connection whose keep-alive time ran out."""
         self._keepalive_handle = None
         if self._running or self._messages or self.transport is None:
+            # Busy: the end of the current request arms the timer again.
             return
         deadline = self._keepalive_time + self._keepalive_timeout
         if self._loop.time() < deadline:
