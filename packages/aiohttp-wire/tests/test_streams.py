@@ -147,6 +147,31 @@ async def test_set_exception_wakes_a_waiting_reader_with_cause() -> None:
     assert info.value.__cause__ is cause
 
 
+@pytest.mark.parametrize("method", ["read", "read_n", "readany", "readline", "readchunk"])
+async def test_exception_set_between_wake_up_and_resume_is_raised(method: str) -> None:
+    """A reader woken by data (or a chunk end) that finds an exception set must not wait again."""
+    stream = make_stream()
+    stream.begin_http_chunk_receiving()
+    stream.feed_data(b"ab")
+    assert await stream.read(2) == b"ab"
+    calls = {
+        "read": stream.read,
+        "read_n": lambda: stream.read(5),
+        "readany": stream.readany,
+        "readline": stream.readline,
+        "readchunk": stream.readchunk,
+    }
+    task = await started(calls[method]())
+    if method in ("read", "readline"):
+        stream.feed_data(b"partial")
+    else:
+        stream.end_http_chunk_receiving()  # wakes the reader without data
+    assert stream._waiter is None  # woken: set_exception has no waiter to fail
+    stream.set_exception(ValueError("late"))
+    with pytest.raises(ValueError, match="late"):
+        await asyncio.wait_for(task, 5)
+
+
 async def test_concurrent_readers_are_refused() -> None:
     stream = make_stream()
     task = await started(stream.read(1))

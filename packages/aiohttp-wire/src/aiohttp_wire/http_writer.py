@@ -224,7 +224,9 @@ class StreamWriter(AbstractStreamWriter):
             chunk = self._limit(chunk)
         self._send(chunk, True)
         self._eof = True
-        await self.drain()
+        protocol = self._protocol
+        if protocol.writing_paused and protocol.transport is not None:
+            await protocol._drain_helper()
 
     async def drain(self) -> None:
         """Wait until the transport's buffer is below its high-water mark."""

@@ -299,6 +299,9 @@ class StreamReader(AsyncStreamReaderMixin):
             _wake(waiter)
 
     async def _wait(self, func_name: str) -> None:
+        # An exception set while the reader was between waits must not be missed.
+        if self._exception is not None:
+            raise self._exception
         if not self._protocol.connected:
             raise RuntimeError("Connection closed.")
         if self._waiter is not None:
@@ -362,8 +365,6 @@ class StreamReader(AsyncStreamReaderMixin):
             if self._eof:
                 return b"".join(parts)
             await self._wait("readuntil")
-            if self._exception is not None:
-                raise self._exception
 
     async def read(self, n: int = -1) -> bytes:
         """Read up to ``n`` bytes (``n < 0``: everything up to EOF)."""
