@@ -118,15 +118,11 @@ _TCHAR: Final = rb"!#$%&'*+\-.^_`|~0-9A-Za-z"
 _TOKEN_RE: Final = re.compile(rb"[%s]+" % _TCHAR)
 _VERSION_RE: Final = re.compile(rb"HTTP/([0-9])\.([0-9])")
 _STATUS_RE: Final = re.compile(rb"[0-9]{3}")
-# Anything outside visible ASCII is refused in a request target.
-_TARGET_BAD_RE: Final = re.compile(rb"[^\x21-\x7e]")
 # A whole header block, each line ending in CRLF. Strict: token names, no
 # whitespace before the colon, values of VCHAR / obs-text / SP / HTAB only.
 _STRICT_BLOCK_RE: Final = re.compile(rb"(?:[%s]+:[\t\x20-\x7e\x80-\xff]*\r\n)*" % _TCHAR)
 # Lenient (responses): obs-fold continuation lines, any byte but NUL/CR/LF.
 _LENIENT_BLOCK_RE: Final = re.compile(rb"(?:(?:[%s]+:|[ \t])[^\x00\r\n]*\r\n)*" % _TCHAR)
-_PAIR_RE: Final = re.compile(rb"([^:\r\n]+):[ \t]*([^\r\n]*)\r\n")
-_PAIR_RE_S: Final = re.compile(r"([^:\r\n]+):[ \t]*([^\r\n]*)\r\n")
 _CHUNK_SIZE_RE: Final = re.compile(rb"([0-9A-Fa-f]+)[ \t]*(?:;[^\x00\r\n]*)?")
 _CHUNK_SIZE_PREFIX_RE: Final = re.compile(rb"[0-9A-Fa-f]*(?:[ \t]+|[ \t]*;[^\x00\r\n]*)?\r?")
 _HOST_RE: Final = re.compile(
@@ -142,6 +138,11 @@ _KNOWN_VERSIONS: Final[dict[bytes, HttpVersion]] = {
     b"HTTP/1.0": HttpVersion10,
 }
 _COMPRESSIONS: Final = frozenset({"gzip", "deflate", "br", "zstd"})
+_SIMPLE_CONNECTION: Final = frozenset({"keep-alive", "close", "upgrade"})
+# Bounded memo tables for values that repeat from request to request.
+_CACHE_SIZE: Final = 512
+_VALID_HOSTS: set[str] = set()
+_URL_CACHE: dict[str, URL] = {}
 _EMPTY_HEADERS: Final[CIMultiDictProxy[str]] = CIMultiDictProxy(CIMultiDict())
 # Beyond these a length cannot describe a body anyone sends (and would only be
 # used to make a peer wait forever).
@@ -170,20 +171,8 @@ _DEAD: Final = 8
 _LINE_STATES: Final = frozenset({_HEAD, _CHUNK_SIZE, _TRAILERS})
 
 
-def _header_pairs(
-    block: bytes, lenient: bool
-) -> tuple[list[tuple[bytes, bytes]], list[tuple[str, str]]]:
-    """Split a validated header block into raw and decoded ``(name, value)`` pairs."""
-    if (
-        b" \r\n" not in block
-        and b"\t\r\n" not in block
-        and not (lenient and (b"\n " in block or b"\n\t" in block))
-    ):
-        return (
-            _PAIR_RE.findall(block),
-            _PAIR_RE_S.findall(block.decode("utf-8", "surrogateescape")),
-        )
-    # Trailing whitespace to strip, or obs-fold lines to join: rare, line by line.
+def _folded_pairs(block: bytes) -> tuple[list[tuple[str, str]], list[tuple[bytes, bytes]]]:
+    """Header pairs of a block with obs-fold continuation lines, joined with a space."""
     raw: list[tuple[bytes, bytes]] = []
     for line in block.split(b"\r\n")[:-1]:
         if line[0] in (32, 9):
@@ -193,7 +182,7 @@ def _header_pairs(
         else:
             name, _, value = line.partition(b":")
             raw.append((name, value.strip(b" \t")))
-    return raw, [(n.decode("ascii"), v.decode("utf-8", "surrogateescape")) for n, v in raw]
+    return [(n.decode("ascii"), v.decode("utf-8", "surrogateescape")) for n, v in raw], raw
 
 
 def _diagnose_block(block: bytes) -> HttpProcessingError:
@@ -209,6 +198,14 @@ def _diagnose_block(block: bytes) -> HttpProcessingError:
         if _STRICT_BLOCK_RE.fullmatch(line + b"\r\n") is None:
             return InvalidHeader(line)
     return BadHttpMessage(f"Bad line ending in header block: {block[:100]!r}")
+
+
+def _connection_tokens(value: str) -> frozenset[str] | tuple[str]:
+    """The lower-cased options of a Connection header (one common value: no split)."""
+    lowered = value.lower()
+    if lowered in _SIMPLE_CONNECTION:
+        return (lowered,)
+    return frozenset([t.strip(" \t") for t in lowered.split(",")])
 
 
 def _content_length(values: list[str]) -> int:
@@ -473,19 +470,30 @@ class _Parser(Generic[_MsgT]):
         """Validate a header block and build the headers, once."""
         if not block:
             return _EMPTY_HEADERS, ()
-        if block.count(b"\r\n") > self.max_headers:
+        lines = block.split(b"\r\n")
+        lines.pop()
+        if len(lines) > self.max_headers:
             raise BadHttpMessage("Too many trailers" if what == "trailer" else "Too many headers")
         if len(block) > self.max_field_size + 2:
-            longest = max(map(len, block.split(b"\r\n")))
+            longest = max(map(len, lines))
             if longest > self.max_field_size:
                 raise LineTooLong(what, self.max_field_size, longest)
         if self._lenient:
             if _LENIENT_BLOCK_RE.fullmatch(block) is None or block[0] in (32, 9):
                 raise _diagnose_block(block)
+            if b"\n " in block or b"\n\t" in block:
+                folded, folded_raw = _folded_pairs(block)
+                return CIMultiDictProxy(CIMultiDict(folded)), tuple(folded_raw)
         elif _STRICT_BLOCK_RE.fullmatch(block) is None:
             raise _diagnose_block(block)
-        raw, pairs = _header_pairs(block, self._lenient)
-        return CIMultiDictProxy(CIMultiDict(pairs)), tuple(raw)
+        # Validated: every line is ``name:value``; split both views the same way.
+        slines = block.decode("utf-8", "surrogateescape").split("\r\n")
+        slines.pop()
+        headers = CIMultiDict(
+            [(n, v.strip(" \t")) for n, _, v in [line.partition(":") for line in slines]]
+        )
+        raw = tuple([(n, v.strip(b" \t")) for n, _, v in [line.partition(b":") for line in lines]])
+        return CIMultiDictProxy(headers), raw
 
     def _make_message(self, line: bytes, block: bytes) -> tuple[_MsgT, int]:
         """The head and its body framing: a length, or ``_NO_BODY`` ... ``_UPGRADE``."""
@@ -614,9 +622,10 @@ class RequestParser(_Parser[RawRequestMessage]):
                     f"Unsupported HTTP version: {version_b[:20]!r}",
                 )
             version = HttpVersion(1, int(m.group(2)))
-        if not target_b or _TARGET_BAD_RE.search(target_b) is not None:
+        # ASCII and printable: no control characters, DEL or non-ASCII bytes.
+        path = target_b.decode("latin-1")
+        if not path or not path.isascii() or not path.isprintable():
             raise InvalidURLError(f"Invalid request target: {target_b[:100]!r}")
-        path = target_b.decode("ascii")
 
         headers, raw_headers = self._parse_headers(block, "request header")
 
@@ -624,8 +633,13 @@ class RequestParser(_Parser[RawRequestMessage]):
         if hosts is not None:
             if len(hosts) != 1:
                 raise BadHttpMessage("Request with several Host headers")
-            if _HOST_RE.fullmatch(hosts[0]) is None:
-                raise BadHttpMessage(f"Invalid Host header: {hosts[0]!r}")
+            host = hosts[0]
+            if host not in _VALID_HOSTS:
+                if _HOST_RE.fullmatch(host) is None:
+                    raise BadHttpMessage(f"Invalid Host header: {host!r}")
+                if len(_VALID_HOSTS) >= _CACHE_SIZE:
+                    _VALID_HOSTS.clear()
+                _VALID_HOSTS.add(host)
         elif version >= HttpVersion11:
             raise BadHttpMessage("HTTP/1.1 request without a Host header")
 
@@ -637,11 +651,16 @@ class RequestParser(_Parser[RawRequestMessage]):
             if not url.host or url.port is None or url.raw_path not in ("", "/"):
                 raise InvalidURLError(f"Invalid CONNECT target: {path!r}")
         elif path[0] == "/":
-            path_part, _, query = path.partition("?")
-            query, _, fragment = query.partition("#")
-            if not query:
-                path_part, _, fragment = path_part.partition("#")
-            url = URL.build(path=path_part, query_string=query, fragment=fragment, encoded=True)
+            cached = _URL_CACHE.get(path)
+            if cached is None:
+                rest, _, fragment = path.partition("#")
+                path_part, _, query = rest.partition("?")
+                url = URL.build(path=path_part, query_string=query, fragment=fragment, encoded=True)
+                if len(_URL_CACHE) >= _CACHE_SIZE:
+                    _URL_CACHE.clear()
+                _URL_CACHE[path] = url
+            else:
+                url = cached
         elif path == "*" and method == "OPTIONS":
             url = URL.build(path="*", encoded=True)
         else:
@@ -668,7 +687,7 @@ class RequestParser(_Parser[RawRequestMessage]):
         upgrade = method == "CONNECT"
         conn = headers.get(hdrs.CONNECTION)
         if conn is not None:
-            tokens = {t.strip(" \t").lower() for t in conn.split(",")}
+            tokens = _connection_tokens(conn)
             if "close" in tokens:
                 close = True
             elif "keep-alive" in tokens and version == HttpVersion10:
@@ -789,7 +808,7 @@ class ResponseParser(_Parser[RawResponseMessage]):
         close = version < HttpVersion11
         conn = headers.get(hdrs.CONNECTION)
         if conn is not None:
-            tokens = {t.strip(" \t").lower() for t in conn.split(",")}
+            tokens = _connection_tokens(conn)
             if "close" in tokens:
                 close = True
             elif "keep-alive" in tokens and version == HttpVersion10:
