@@ -77,9 +77,8 @@ class _Protocol:
 
 def _parsers() -> tuple[Any, Any, str]:
     try:
-        from aiohttp.http_parser import HttpRequestParser, HttpResponseParser
-
         import aiohttp
+        from aiohttp.http_parser import HttpRequestParser, HttpResponseParser
 
         return HttpRequestParser, HttpResponseParser, f"aiohttp {aiohttp.__version__}"
     except ImportError:
