@@ -647,7 +647,9 @@ async def test_empty_stream_reader() -> None:
     assert stream.read_nowait() == b""
     assert stream.total_bytes == 0
     assert await stream.readchunk() == (b"", False)
-    assert await stream.readchunk() == (b"", True)
+    assert await stream.readchunk() == (b"", False)
+    assert [c async for c in EMPTY_PAYLOAD.iter_chunks()] == []
+    assert [c async for c in EMPTY_PAYLOAD.iter_chunks()] == []
     with pytest.raises(asyncio.IncompleteReadError):
         await stream.readexactly(3)
     calls: list[int] = []

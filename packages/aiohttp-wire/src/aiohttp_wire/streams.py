@@ -495,7 +495,6 @@ class EmptyStreamReader(StreamReader):
     """The body of a message that has none: always at EOF."""
 
     def __init__(self) -> None:
-        self._read_eof_chunk = False
         self.total_bytes = 0
         self._exception = None
         self._eof = True
@@ -547,10 +546,8 @@ class EmptyStreamReader(StreamReader):
         return b""
 
     async def readchunk(self) -> tuple[bytes, bool]:
-        if not self._read_eof_chunk:
-            self._read_eof_chunk = True
-            return (b"", False)
-        return (b"", True)
+        # Always the end-of-stream answer: the shared EMPTY_PAYLOAD must keep no state.
+        return (b"", False)
 
     async def readexactly(self, n: int) -> bytes:
         raise asyncio.IncompleteReadError(b"", n)
