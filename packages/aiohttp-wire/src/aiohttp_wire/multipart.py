@@ -60,6 +60,7 @@ _CONTINUATION_RE = re.compile(r"\*(\d+)(\*?)$")
 _MAX_LINE = 8190
 _MAX_HEADERS = 128
 _MAX_BOUNDARY_LINE = 1024
+_READ_BLOCK = 2**16
 
 
 class BadContentDispositionHeader(RuntimeWarning):
@@ -178,19 +179,23 @@ class _PartStream:
     boundary never accumulates a whole part.
     """
 
-    __slots__ = ("_buf", "_eof", "_pos", "_stream")
+    __slots__ = ("_buf", "_clean", "_clean_delim", "_eof", "_pos", "_stream")
 
     def __init__(self, stream: StreamReader) -> None:
         self._stream = stream
         self._buf = b""
         self._pos = 0
         self._eof = False
+        # No occurrence of ``_clean_delim`` starts in ``_buf`` before ``_clean``:
+        # successive reads of a large buffer do not rescan it.
+        self._clean_delim = b""
+        self._clean = 0
 
     async def _fill(self) -> bool:
         """Append the next received block; ``False`` at the end of the stream."""
         if self._eof:
             return False
-        data = await self._stream.readany()
+        data = await self._stream.read(_READ_BLOCK)
         if not data:
             self._eof = True
             return False
@@ -200,7 +205,19 @@ class _PartStream:
         else:
             self._buf = self._buf[pos:] + data
         self._pos = 0
+        self._clean = max(self._clean - pos, 0)
         return True
+
+    def _find(self, delim: bytes) -> int:
+        """Index of the next ``delim`` in the buffer, or -1 (and remember the scan)."""
+        buf = self._buf
+        start = self._pos
+        if self._clean_delim == delim and self._clean > start:
+            start = self._clean
+        idx = buf.find(delim, start)
+        self._clean_delim = delim
+        self._clean = idx if idx != -1 else max(len(buf) - len(delim) + 1, self._pos)
+        return idx
 
     def at_eof(self) -> bool:
         return self._eof and self._pos >= len(self._buf)
@@ -231,22 +248,17 @@ class _PartStream:
         an error: the body was truncated.
         """
         dlen = len(delim)
-        searched = self._pos
         while True:
-            buf = self._buf
             pos = self._pos
-            idx = buf.find(delim, searched)
+            idx = self._find(delim)
             if idx != -1:
                 if idx - pos <= size:
                     return self._take(idx, dlen), True
                 return self._take(pos + size), False
-            if len(buf) - dlen + 1 - pos >= size:
+            if len(self._buf) - dlen + 1 - pos >= size:
                 return self._take(pos + size), False
-            kept = len(buf) - pos
             if not await self._fill():
                 raise ValueError("Multipart body ends without a closing boundary")
-            # Only the tail that could start a split delimiter needs a new look.
-            searched = max(0, kept - dlen + 1)
 
     async def read_line_until(self, delim: bytes, limit: int) -> tuple[bytes, bool]:
         """A line (with ``\\n``) of a part, or its last bytes when ``delim`` comes first."""
@@ -254,7 +266,7 @@ class _PartStream:
         while True:
             buf = self._buf
             pos = self._pos
-            didx = buf.find(delim, pos)
+            didx = self._find(delim)
             end = didx if didx != -1 else max(len(buf) - dlen + 1, pos)
             nidx = buf.find(b"\n", pos, min(end, pos + limit))
             if nidx != -1:
