@@ -181,6 +181,8 @@ def parse_content_type(raw: str) -> tuple[str, MappingProxyType[str, str]]:
 
 def quoted_string(content: str) -> str:
     """Escape ``content`` for use inside a quoted-string; ``ValueError`` if impossible."""
+    if _QDTEXT_RE.fullmatch(content):
+        return content
     if not _QDTEXT_RE.fullmatch(_ESCAPE_RE.sub("", content)):
         raise ValueError(f"bad content for quoted-string {content!r}")
     return _ESCAPE_RE.sub(r"\\\1", content)

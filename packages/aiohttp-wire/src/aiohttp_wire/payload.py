@@ -93,9 +93,15 @@ class PayloadRegistry:
 
     def get(self, data: Any, *args: Any, **kwargs: Any) -> Payload:
         """A payload for ``data``; raises :class:`LookupError` for unknown types."""
+        first = self._first
+        if not first:
+            # The common case: an exact registered type, one dict lookup.
+            factory_ = self._exact.get(type(data))
+            if factory_ is not None:
+                return factory_(data, *args, **kwargs)
         if isinstance(data, Payload):
             return data
-        for factory, type_ in self._first:
+        for factory, type_ in first:
             if isinstance(data, type_):
                 return factory(data, *args, **kwargs)
         factory_ = self._exact.get(type(data))
