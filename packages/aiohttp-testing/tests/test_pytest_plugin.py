@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+
+def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    """A child pytest that cannot hang this suite."""
+    return pytester.runpytest_subprocess(*args, timeout=120)
+
+
+CONFTEST = 'pytest_plugins = ["aiohttp_testing.pytest_plugin"]\n'
+
 SAMPLE = """
 import pytest
 from aiohttp_server import web
@@ -69,43 +77,208 @@ async def test_loop_is_running_one(loop):
 def test_bad_client_argument(loop, aiohttp_client):
     with pytest.raises(ValueError, match="Unknown argument type"):
         loop.run_until_complete(aiohttp_client(object()))
+
+
+@pytest.fixture
+async def value_without_loop():
+    # Names no loop: the plugin still runs it on the test's loop.
+    import asyncio
+    return asyncio.get_running_loop()
+
+
+async def test_fixture_and_test_share_a_loop(value_without_loop):
+    import asyncio
+    assert value_without_loop is asyncio.get_running_loop()
+
+
+async def test_no_fixtures_at_all():
+    import asyncio
+    assert asyncio.get_running_loop().is_running()
+
+
+def test_sync_fixture_with_loop(loop, aiohttp_client):
+    client = loop.run_until_complete(aiohttp_client(create_app()))
+    assert loop.run_until_complete(client.get("/")).status == 200
+"""
+
+PYTEST_ASYNCIO_SAMPLE = """
+import asyncio
+
+import pytest
+from aiohttp_server import web
+
+pytest_plugins = ["aiohttp_testing.pytest_plugin"]
+
+
+async def hello(request):
+    return web.Response(text="Hello")
+
+
+def create_app():
+    app = web.Application()
+    app.router.add_get("/", hello)
+    return app
+
+
+@pytest.fixture
+async def cli(aiohttp_client):
+    return await aiohttp_client(create_app())
+
+
+async def test_client_fixture(aiohttp_client):
+    client = await aiohttp_client(create_app())
+    assert await (await client.get("/")).text() == "Hello"
+
+
+async def test_async_fixture_building_a_client(cli):
+    assert (await cli.get("/")).status == 200
+
+
+async def test_loop_is_the_running_loop(loop):
+    assert loop is asyncio.get_running_loop()
+
+
+def test_sync_test_keeps_its_own_loop(loop):
+    assert not loop.is_running()
+    assert loop.run_until_complete(asyncio.sleep(0, "x")) == "x"
 """
 
 
 def test_sample_project_passes(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_sample=SAMPLE)
-    result = pytester.runpytest_subprocess("-p", "no:asyncio", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=7)
+    result = _run(pytester, "-p", "no:asyncio", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=10)
+
+
+def test_aiohttp_client_cls_can_be_overridden(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_cls="""
+import pytest
+from aiohttp_server import web
+from aiohttp_testing.test_utils import TestClient
+
+pytest_plugins = ["aiohttp_testing.pytest_plugin"]
+
+
+class MyClient(TestClient):
+    async def greet(self):
+        return await (await self.get("/")).text()
+
+
+@pytest.fixture
+def aiohttp_client_cls():
+    return MyClient
+
+
+async def test_custom_client(aiohttp_client):
+    async def hello(request):
+        return web.Response(text="hi")
+
+    app = web.Application()
+    app.router.add_get("/", hello)
+    client = await aiohttp_client(app)
+    assert isinstance(client, MyClient)
+    assert await client.greet() == "hi"
+"""
+    )
+    result = _run(pytester, "-p", "no:asyncio")
+    result.assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize("mode", ["auto", "strict"])
+def test_coexists_with_pytest_asyncio(pytester: pytest.Pytester, mode: str) -> None:
+    # In strict mode pytest-asyncio leaves unmarked tests and fixtures to this plugin;
+    # in auto mode it runs them all and ``loop`` is its loop for the test.
+    pytester.makepyfile(test_both=PYTEST_ASYNCIO_SAMPLE)
+    result = _run(
+        pytester,
+        "-o",
+        f"asyncio_mode={mode}",
+        "-o",
+        "asyncio_default_fixture_loop_scope=function",
+        "-W",
+        "error::pytest.PytestUnraisableExceptionWarning",
+    )
+    result.assert_outcomes(passed=4)
+
+
+def test_marked_asyncio_test_in_strict_mode_shares_the_loop(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_marked="""
+import asyncio
+
+import pytest
+from aiohttp_server import web
+
+pytest_plugins = ["aiohttp_testing.pytest_plugin"]
+
+
+@pytest.mark.asyncio
+async def test_marked(aiohttp_raw_server, aiohttp_client, loop):
+    async def handler(request):
+        return web.Response(text="raw")
+
+    assert loop is asyncio.get_running_loop()
+    client = await aiohttp_client(await aiohttp_raw_server(handler))
+    assert await (await client.get("/")).text() == "raw"
+"""
+    )
+    result = _run(
+        pytester, "-o", "asyncio_mode=strict", "-o", "asyncio_default_fixture_loop_scope=function"
+    )
+    result.assert_outcomes(passed=1)
+
+
+def test_async_generator_fixture_yielding_twice_is_an_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_gen="""
+import pytest
+
+pytest_plugins = ["aiohttp_testing.pytest_plugin"]
+
+
+@pytest.fixture
+async def twice():
+    yield 1
+    yield 2
+
+
+async def test_uses_it(twice):
+    assert twice == 1
+"""
+    )
+    result = _run(pytester, "-p", "no:asyncio")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*async generator fixture must yield only once*"])
 
 
 def test_loop_ids_and_options(pytester: pytest.Pytester) -> None:
+    # Command-line options need the plugin loaded before parsing: from the root conftest.
+    pytester.makeconftest(CONFTEST)
     pytester.makepyfile(
         test_opts="""
-pytest_plugins = ["aiohttp_testing.pytest_plugin"]
-
 def test_flags(loop, fast, loop_debug):
     assert fast is True
     assert loop_debug is True
     assert loop.get_debug()
 """
     )
-    result = pytester.runpytest_subprocess(
-        "-p", "no:asyncio", "--aiohttp-fast", "--aiohttp-enable-loop-debug", "-v"
+    result = _run(
+        pytester, "-p", "no:asyncio", "--aiohttp-fast", "--aiohttp-enable-loop-debug", "-v"
     )
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*test_flags[[]pyloop[]] PASSED*"])
 
 
 def test_unknown_loop_is_an_error(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(CONFTEST)
     pytester.makepyfile(
         test_bad="""
-pytest_plugins = ["aiohttp_testing.pytest_plugin"]
-
 def test_x(loop):
     pass
 """
     )
-    result = pytester.runpytest_subprocess("-p", "no:asyncio", "--aiohttp-loop", "nosuchloop")
+    result = _run(pytester, "-p", "no:asyncio", "--aiohttp-loop", "nosuchloop")
     assert result.ret != 0
     assert "Unknown loop 'nosuchloop'" in "\n".join(result.stdout.lines + result.stderr.lines)
 
@@ -119,5 +292,5 @@ async def test_fails(loop):
     assert False, "expected failure"
 """
     )
-    result = pytester.runpytest_subprocess("-p", "no:asyncio")
+    result = _run(pytester, "-p", "no:asyncio")
     result.assert_outcomes(failed=1)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import http.client
+import ssl
 import unittest
 import warnings
 
 import pytest
+import trustme
 from yarl import URL
 
-from aiohttp_client import ClientSession, CookieJar
+from aiohttp_client.client import ClientSession, ClientTimeout
 from aiohttp_client.client_exceptions import ClientError
+from aiohttp_client.cookiejar import CookieJar
 from aiohttp_server import web
 from aiohttp_testing.test_utils import (
     AioHTTPTestCase,
@@ -23,6 +27,10 @@ from aiohttp_testing.test_utils import (
     unittest_run_loop,
     unused_port,
 )
+from aiohttp_wire.http_version import HttpVersion10
+
+#: Every network wait in these tests gives up after a few seconds instead of hanging.
+GUARD = ClientTimeout(total=10)
 
 
 async def hello(request: web.Request) -> web.Response:
@@ -36,7 +44,7 @@ def make_app() -> web.Application:
 
 
 async def test_server_and_client_started_by_hand(loop: asyncio.AbstractEventLoop) -> None:
-    async with TestClient(TestServer(make_app())) as client:
+    async with TestClient(TestServer(make_app()), timeout=GUARD) as client:
         resp = await client.get("/")
         assert resp.status == 200
         assert await resp.text() == "ok"
@@ -48,7 +56,7 @@ async def test_server_and_client_started_by_hand(loop: asyncio.AbstractEventLoop
 
 
 async def test_context_manager_request(loop: asyncio.AbstractEventLoop) -> None:
-    async with TestClient(TestServer(make_app())) as client, client.get("/") as resp:
+    async with TestClient(TestServer(make_app()), timeout=GUARD) as client, client.get("/") as resp:
         assert await resp.text() == "ok"
 
 
@@ -60,7 +68,7 @@ def test_client_requires_a_test_server() -> None:
 async def test_session_request_does_not_join_relative_paths(
     loop: asyncio.AbstractEventLoop,
 ) -> None:
-    async with TestClient(TestServer(make_app())) as client:
+    async with TestClient(TestServer(make_app()), timeout=GUARD) as client:
         with pytest.raises((ClientError, ValueError)):
             await client.session.request("GET", "/")
 
@@ -77,7 +85,7 @@ async def test_default_cookie_jar_is_unsafe(loop: asyncio.AbstractEventLoop) -> 
     app = web.Application()
     app.router.add_get("/set", set_cookie)
     app.router.add_get("/get", echo_cookie)
-    async with TestClient(TestServer(app)) as client:
+    async with TestClient(TestServer(app), timeout=GUARD) as client:
         assert isinstance(client.session.cookie_jar, CookieJar)
         await (await client.get("/set")).read()
         # Cookies from an IP address are kept only by an unsafe jar.
@@ -85,7 +93,7 @@ async def test_default_cookie_jar_is_unsafe(loop: asyncio.AbstractEventLoop) -> 
 
 
 async def test_close_releases_handed_out_responses(loop: asyncio.AbstractEventLoop) -> None:
-    client = TestClient(TestServer(make_app()))
+    client = TestClient(TestServer(make_app()), timeout=GUARD)
     await client.start_server()
     resp = await client.get("/")
     await client.close()
@@ -97,7 +105,7 @@ async def test_raw_test_server(loop: asyncio.AbstractEventLoop) -> None:
     async def handler(request: web.BaseRequest) -> web.Response:
         return web.Response(text=request.method)
 
-    async with TestClient(RawTestServer(handler)) as client:
+    async with TestClient(RawTestServer(handler), timeout=GUARD) as client:
         resp = await client.post("/anything")
         assert await resp.text() == "POST"
         assert client.app is None
@@ -113,7 +121,7 @@ async def test_websocket_through_test_client(loop: asyncio.AbstractEventLoop) ->
 
     app = web.Application()
     app.router.add_get("/ws", ws_handler)
-    async with TestClient(TestServer(app)) as client:
+    async with TestClient(TestServer(app), timeout=GUARD) as client:
         ws = await client.ws_connect("/ws")
         await ws.send_str("hi")
         assert await ws.receive_str() == "HI"
@@ -179,6 +187,9 @@ class _SampleCase(AioHTTPTestCase):
     async def get_application(self) -> web.Application:
         return make_app()
 
+    async def get_client(self, server: TestServer) -> TestClient:
+        return TestClient(server, loop=self.loop, timeout=GUARD)
+
     async def test_index(self) -> None:
         resp = await self.client.request("GET", "/")
         assert resp.status == 200
@@ -193,3 +204,102 @@ def test_aiohttp_test_case_runs_under_unittest() -> None:
     assert result.testsRun == 1
     assert result.errors == []
     assert result.failures == []
+
+
+async def test_https_test_server(loop: asyncio.AbstractEventLoop) -> None:
+    ca = trustme.CA()
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server_ctx)
+    client_ctx = ssl.create_default_context()
+    ca.configure_trust(client_ctx)
+
+    async def scheme(request: web.Request) -> web.Response:
+        return web.Response(text=request.scheme)
+
+    app = web.Application()
+    app.router.add_get("/", scheme)
+    server = TestServer(app)
+    await server.start_server(ssl=server_ctx)
+    async with TestClient(server, timeout=GUARD) as client:
+        assert client.scheme == "https"
+        assert str(client.make_url("/")).startswith("https://127.0.0.1:")
+        resp = await client.get("/", ssl=client_ctx)
+        assert await resp.text() == "https"
+
+
+async def test_test_server_answers_the_standard_library(loop: asyncio.AbstractEventLoop) -> None:
+    async def echo(request: web.Request) -> web.Response:
+        return web.Response(body=await request.read())
+
+    app = web.Application()
+    app.router.add_post("/echo", echo)
+
+    def call(port: int) -> tuple[int, bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            conn.request("POST", "/echo", body=b"payload")
+            resp = conn.getresponse()
+            return resp.status, resp.read()
+        finally:
+            conn.close()
+
+    async with TestServer(app) as server:
+        status, body = await asyncio.wait_for(asyncio.to_thread(call, server.port), 10)
+    assert (status, body) == (200, b"payload")
+    assert server.closed
+
+
+async def test_fixed_port_and_skip_url_asserts(loop: asyncio.AbstractEventLoop) -> None:
+    port = unused_port()
+    async with TestServer(make_app(), port=port, skip_url_asserts=True) as server:
+        assert server.port == port
+        assert server.make_url("/a?b=1") == URL(f"http://127.0.0.1:{port}/a?b=1")
+        assert server.started
+    assert not server.started or server.closed
+
+
+async def test_raw_test_server_takes_runner_and_server_options(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    async def handler(request: web.BaseRequest) -> web.Response:
+        return web.Response(text="raw")
+
+    server = RawTestServer(handler)
+    await server.start_server(shutdown_timeout=1.0, keepalive_timeout=5.0)
+    async with TestClient(server, timeout=GUARD) as client:
+        assert await (await client.get("/")).text() == "raw"
+        assert isinstance(client.server.handler, web.Server)
+
+
+async def test_closing_twice_is_harmless(loop: asyncio.AbstractEventLoop) -> None:
+    client = TestClient(TestServer(make_app()), timeout=GUARD)
+    await client.start_server()
+    await client.close()
+    await client.close()
+    assert client.server.closed
+
+
+def test_make_mocked_request_over_tls_and_http10() -> None:
+    req = make_mocked_request("GET", "/", sslcontext=ssl.create_default_context())
+    assert req.secure
+    assert req.scheme == "https"
+    old = make_mocked_request("GET", "/", version=HttpVersion10)
+    assert not old.keep_alive
+    closing = make_mocked_request("GET", "/", closing=True)
+    assert not closing.keep_alive
+    assert make_mocked_request("GET", "/").keep_alive
+
+
+def test_make_mocked_request_header_pairs() -> None:
+    req = make_mocked_request("GET", "/", headers=[("X-A", "1"), ("X-A", "2")])
+    assert req.headers.getall("X-A") == ["1", "2"]
+    assert req.raw_headers == ((b"X-A", b"1"), (b"X-A", b"2"))
+
+
+def test_make_mocked_request_belongs_to_the_app() -> None:
+    key = web.AppKey("key", str)
+    app = web.Application()
+    app[key] = "value"
+    req = make_mocked_request("GET", "/", app=app)
+    assert req.app is app
+    assert req.config_dict[key] == "value"

@@ -361,7 +361,7 @@ class TestClient:
         return self.request("DELETE", path, **kwargs)
 
     async def _ws_connect(self, path: str | URL, **kwargs: Any) -> ClientWebSocketResponse:
-        ws = await self._session.ws_connect(self.make_url(path), **kwargs)
+        ws: ClientWebSocketResponse = await self._session.ws_connect(self.make_url(path), **kwargs)
         self._websockets.append(ws)
         return ws
 
