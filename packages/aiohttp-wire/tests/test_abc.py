@@ -124,7 +124,7 @@ def test_cookie_jar_protocol() -> None:
 
 class _Resolver(AbstractResolver):
     async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+        self, host: str, port: int = 0, family: socket.AddressFamily | int = socket.AF_INET
     ) -> list[ResolveResult]:
         return [
             ResolveResult(

@@ -129,7 +129,7 @@ class AbstractResolver(ABC):
 
     @abstractmethod
     async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+        self, host: str, port: int = 0, family: socket.AddressFamily | int = socket.AF_INET
     ) -> list[ResolveResult]:
         """Return the addresses of ``host``."""
 
