@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from aiohttp_testing import pytest_plugin
+
 
 def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     """A child pytest that cannot hang this suite."""
@@ -14,6 +16,8 @@ CONFTEST = 'pytest_plugins = ["aiohttp_testing.pytest_plugin"]\n'
 
 SAMPLE = """
 import pytest
+
+from aiohttp_testing import pytest_plugin
 from aiohttp_server import web
 
 pytest_plugins = ["aiohttp_testing.pytest_plugin"]
@@ -105,6 +109,8 @@ PYTEST_ASYNCIO_SAMPLE = """
 import asyncio
 
 import pytest
+
+from aiohttp_testing import pytest_plugin
 from aiohttp_server import web
 
 pytest_plugins = ["aiohttp_testing.pytest_plugin"]
@@ -154,6 +160,8 @@ def test_aiohttp_client_cls_can_be_overridden(pytester: pytest.Pytester) -> None
     pytester.makepyfile(
         test_cls="""
 import pytest
+
+from aiohttp_testing import pytest_plugin
 from aiohttp_server import web
 from aiohttp_testing.test_utils import TestClient
 
@@ -208,6 +216,8 @@ def test_marked_asyncio_test_in_strict_mode_shares_the_loop(pytester: pytest.Pyt
 import asyncio
 
 import pytest
+
+from aiohttp_testing import pytest_plugin
 from aiohttp_server import web
 
 pytest_plugins = ["aiohttp_testing.pytest_plugin"]
@@ -233,6 +243,8 @@ def test_async_generator_fixture_yielding_twice_is_an_error(pytester: pytest.Pyt
     pytester.makepyfile(
         test_gen="""
 import pytest
+
+from aiohttp_testing import pytest_plugin
 
 pytest_plugins = ["aiohttp_testing.pytest_plugin"]
 
@@ -294,3 +306,29 @@ async def test_fails(loop):
     )
     result = _run(pytester, "-p", "no:asyncio")
     result.assert_outcomes(failed=1)
+
+
+def test_works_through_a_re_exporting_alias_module(pytester: pytest.Pytester) -> None:
+    # The meta-package's aiohttp.pytest_plugin is exactly this: ``from home import X as X``.
+    names = pytest_plugin.__all__
+    lines = "".join(f"    {name} as {name},\n" for name in names)
+    pytester.makepyfile(alias_plugin=f"from aiohttp_testing.pytest_plugin import (\n{lines})\n")
+    pytester.makeconftest('pytest_plugins = ["alias_plugin"]\n')
+    pytester.makepyfile(
+        test_alias="""
+from aiohttp_server import web
+
+
+async def test_client(aiohttp_client, fast):
+    async def hello(request):
+        return web.Response(text="alias")
+
+    app = web.Application()
+    app.router.add_get("/", hello)
+    client = await aiohttp_client(app)
+    assert fast is True
+    assert await (await client.get("/")).text() == "alias"
+"""
+    )
+    result = _run(pytester, "-p", "no:asyncio", "--aiohttp-fast")
+    result.assert_outcomes(passed=1)
