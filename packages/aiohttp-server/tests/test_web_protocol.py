@@ -231,6 +231,28 @@ async def test_bad_request_answered_400_and_closed(raw: bytes) -> None:
         writer.close()
 
 
+async def test_error_after_response_started_closes_without_second_head(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def handler(request: BaseRequest) -> StreamResponse:
+        resp = StreamResponse()
+        resp.content_length = 100
+        await resp.prepare(request)
+        await resp.write(b"partial")
+        raise ValueError("mid-body failure")
+
+    async with serve(handler) as (_, port):
+        reader, writer = await connect(port)
+        writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        with caplog.at_level(logging.ERROR, logger="aiohttp.server"):
+            data = await read_all(reader)
+        assert data.startswith(b"HTTP/1.1 200 OK\r\n")
+        assert data.count(b"HTTP/1.1") == 1
+        assert data.endswith(b"partial")
+        assert any(r.exc_info and isinstance(r.exc_info[1], ValueError) for r in caplog.records)
+        writer.close()
+
+
 async def test_bad_request_after_good_one_on_same_connection() -> None:
     async with serve(hello) as (_, port):
         reader, writer = await connect(port)

@@ -19,7 +19,7 @@ import asyncio
 import sys
 import traceback
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import suppress
 from html import escape
 from http import HTTPStatus
@@ -93,6 +93,16 @@ _ERROR_MESSAGE = RawRequestMessage(
 )
 
 _PAYLOAD_ACCESS_ERROR = PayloadAccessError()
+
+
+class _Writer(StreamWriter):
+    """The response writer, remembering whether a head was written (even if still buffered)."""
+
+    head_written = False
+
+    def write_headers(self, status_line: str, headers: Mapping[str, str]) -> None:
+        self.head_written = True
+        super().write_headers(status_line, headers)
 
 
 class RequestHandler(BaseProtocol):
@@ -271,10 +281,6 @@ class RequestHandler(BaseProtocol):
             if not self._running:
                 self._start_task()
 
-    def eof_received(self) -> bool:
-        """The peer finished sending; let the transport close once we are done writing."""
-        return False
-
     # -- hooks for handlers ------------------------------------------------------------
 
     def set_parser(self, parser: _DataParser) -> None:
@@ -405,7 +411,7 @@ class RequestHandler(BaseProtocol):
                 message, payload = messages.popleft()
                 manager.requests_count += 1
                 start = loop.time() if logger_on else 0.0
-                writer = StreamWriter(self, loop)
+                writer = _Writer(self, loop)
                 if type(message) is _ErrInfo:
                     request = factory(_ERROR_MESSAGE, EMPTY_PAYLOAD, self, writer, task)
                     if message.status == 500:
@@ -420,8 +426,10 @@ class RequestHandler(BaseProtocol):
                     request = factory(message, payload, self, writer, task)
                     self._current_request = request
                     self._current_payload = payload
+                    failed = True
                     try:
                         resp = await handler(request)
+                        failed = False
                     except HTTPException as exc:
                         resp = exc if not exc.prepared else _copy_exception(exc)
                     except asyncio.CancelledError:
@@ -438,6 +446,12 @@ class RequestHandler(BaseProtocol):
                         break
                     except Exception as exc:
                         resp = self.handle_error(request, 500, exc)
+                    if failed:
+                        if writer.head_written:
+                            # A response already started: no error page can follow it.
+                            self.log_debug("Handler failed after its response started")
+                            keep = False
+                            break
                     else:
                         if not isinstance(resp, StreamResponse):
                             if resp is None:
