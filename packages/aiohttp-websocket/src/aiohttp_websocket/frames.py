@@ -51,18 +51,44 @@ _HEAD_LONG = Struct("!BBQ")
 Frame = tuple[bool, bool, int, bytes]
 
 
+#: XOR-with-k translation tables, built on first use of each k.
+_XOR_TABLES: list[bytes | None] = [None] * 256
+
+#: Below this size one big-integer XOR is cheapest; above it, converting to and
+#: from an integer costs more than four strided ``bytes.translate`` passes.
+_TRANSLATE_MIN = 2048
+
+
+def _xor_table(key: int) -> bytes:
+    table = _XOR_TABLES[key]
+    if table is None:
+        table = _XOR_TABLES[key] = bytes(b ^ key for b in range(256))
+    return table
+
+
 def apply_mask(mask: bytes, data: bytes) -> bytes:
     """XOR ``data`` with the 4-byte ``mask`` repeated; masking and unmasking alike.
 
-    Done as one big-integer XOR over the whole payload rather than per byte.
+    Never a per-byte Python loop: small payloads are XORed as one big
+    integer; large ones as four interleaved byte streams, each mapped through
+    a translation table (every fourth byte shares one mask byte).
     """
     size = len(data)
-    if not size:
-        return b""
-    key = mask * ((size >> 2) + 1)
-    if len(key) != size:
-        key = key[:size]
-    return (int.from_bytes(data, "little") ^ int.from_bytes(key, "little")).to_bytes(size, "little")
+    if size < _TRANSLATE_MIN:
+        if not size:
+            return b""
+        key = mask * ((size >> 2) + 1)
+        if len(key) != size:
+            key = key[:size]
+        return (int.from_bytes(data, "little") ^ int.from_bytes(key, "little")).to_bytes(
+            size, "little"
+        )
+    out = bytearray(size)
+    out[0::4] = data[0::4].translate(_xor_table(mask[0]))
+    out[1::4] = data[1::4].translate(_xor_table(mask[1]))
+    out[2::4] = data[2::4].translate(_xor_table(mask[2]))
+    out[3::4] = data[3::4].translate(_xor_table(mask[3]))
+    return bytes(out)
 
 
 def build_frame(
