@@ -143,6 +143,7 @@ _SIMPLE_CONNECTION: Final = frozenset({"keep-alive", "close", "upgrade"})
 _CACHE_SIZE: Final = 512
 _VALID_HOSTS: set[str] = set()
 _URL_CACHE: dict[str, URL] = {}
+_CHUNK_SIZES: dict[bytes, int] = {}
 _EMPTY_HEADERS: Final[CIMultiDictProxy[str]] = CIMultiDictProxy(CIMultiDict())
 # Beyond these a length cannot describe a body anyone sends (and would only be
 # used to make a peer wait forever).
@@ -169,6 +170,14 @@ _DEAD: Final = 8
 
 # States in which the parser waits for a line end before doing anything.
 _LINE_STATES: Final = frozenset({_HEAD, _CHUNK_SIZE, _TRAILERS})
+
+
+def _noop() -> None:
+    """Default chunk-boundary hook: the sans-I/O events do not report boundaries."""
+
+
+def _drop(data: bytes) -> None:
+    """Where body bytes go when no payload is attached."""
 
 
 def _folded_pairs(block: bytes) -> tuple[list[tuple[str, str]], list[tuple[bytes, bytes]]]:
@@ -253,8 +262,8 @@ class _Parser(Generic[_MsgT]):
         self._emit_head: Callable[[_MsgT], None] = self._events.append
         self._emit_body: Callable[[bytes], None] = self._collect_body
         self._emit_end: Callable[[CIMultiDictProxy[str]], None] = self._collect_end
-        self._on_chunk_begin: Callable[[], None] | None = None
-        self._on_chunk_end: Callable[[], None] | None = None
+        self._on_chunk_begin: Callable[[], None] = _noop
+        self._on_chunk_end: Callable[[], None] = _noop
 
     # -- public sans-I/O API -----------------------------------------------------------
 
@@ -355,8 +364,7 @@ class _Parser(Generic[_MsgT]):
                 if data.startswith(b"\r\n", pos):
                     pos += 2
                     self._state = _CHUNK_SIZE
-                    if self._on_chunk_end is not None:
-                        self._on_chunk_end()
+                    self._on_chunk_end()
                 elif n - pos == 1 and data[pos] == 13:
                     self._buf += b"\r"
                     return
@@ -365,7 +373,7 @@ class _Parser(Generic[_MsgT]):
                         "Chunk data longer than its declared size, or not ended by CRLF"
                     )
             elif state == _CHUNK_SIZE:
-                pos = self._parse_chunk_size(data, pos)
+                pos = self._parse_chunks(data, pos)
                 if pos < 0:
                     return
             elif state == _TRAILERS:
@@ -528,15 +536,43 @@ class _Parser(Generic[_MsgT]):
 
     # -- chunked -----------------------------------------------------------------------
 
-    def _parse_chunk_size(self, data: bytes, pos: int) -> int:
-        eol = data.find(b"\r\n", pos)
-        if eol == -1:
-            self._buf += data[pos:]
-            self._check_partial_line()
-            if b"\n" in self._buf:
-                raise TransferEncodingError("Chunk size line not ended by CRLF")
-            return -1
-        line = data[pos:eol]
+    def _parse_chunks(self, data: bytes, pos: int) -> int:
+        """Parse chunks from a size line on; whole chunks go out without state changes."""
+        n = len(data)
+        while True:
+            eol = data.find(b"\r\n", pos)
+            if eol == -1:
+                self._buf += data[pos:]
+                self._check_partial_line()
+                if b"\n" in self._buf:
+                    raise TransferEncodingError("Chunk size line not ended by CRLF")
+                return -1
+            line = data[pos:eol]
+            size = _CHUNK_SIZES.get(line)
+            if size is None:
+                size = self._chunk_size(line)
+            if not size:
+                self._state = _TRAILERS
+                return eol + 2
+            start = eol + 2
+            end = start + size
+            self._on_chunk_begin()
+            if end + 2 > n:
+                self._state = _CHUNK_DATA
+                self._remaining = size
+                return start
+            if not data.startswith(b"\r\n", end):
+                raise TransferEncodingError(
+                    "Chunk data longer than its declared size, or not ended by CRLF"
+                )
+            self._emit_body(data[start:end])
+            self._on_chunk_end()
+            pos = end + 2
+            if pos == n:
+                return pos
+
+    def _chunk_size(self, line: bytes) -> int:
+        """Validate a chunk size line (extensions ignored) and return the size."""
         m = _CHUNK_SIZE_RE.fullmatch(line)
         if m is None:
             if len(line) > self.max_line_size:
@@ -546,14 +582,11 @@ class _Parser(Generic[_MsgT]):
         if len(digits) > _MAX_CHUNK_SIZE_DIGITS:
             raise TransferEncodingError(f"Chunk size too large: {line[:40]!r}")
         size = int(digits, 16) if digits else 0
-        if size:
-            self._state = _CHUNK_DATA
-            self._remaining = size
-            if self._on_chunk_begin is not None:
-                self._on_chunk_begin()
-        else:
-            self._state = _TRAILERS
-        return eol + 2
+        if m.end(1) == len(line):
+            if len(_CHUNK_SIZES) >= _CACHE_SIZE:
+                _CHUNK_SIZES.clear()
+            _CHUNK_SIZES[line] = size
+        return size
 
     def _parse_trailers(self, data: bytes, pos: int) -> int:
         if data.startswith(b"\r\n", pos):
@@ -950,57 +983,50 @@ class HttpParser(Generic[_MsgT]):
         self._completed: _MsgT | None = None
         core = self._core
         core._emit_head = self._on_head
-        core._emit_body = self._on_body
+        core._emit_body = _drop
         core._emit_end = self._on_end
-        core._on_chunk_begin = self._on_chunk_begin
-        core._on_chunk_end = self._on_chunk_end
 
     def _new_core(self) -> _Parser[_MsgT]:
         raise NotImplementedError
 
     def _on_head(self, msg: _MsgT) -> None:
         core = self._core
-        state = core._state
-        if state in (_HEAD, _UPGRADED):
-            # No body: _start_body already ended it, or the connection switched.
+        self._completed = msg
+        if core._state in (_HEAD, _UPGRADED):
+            # No body (the core ends the message right after), or the connection switched.
             self._messages.append((msg, EMPTY_PAYLOAD))
-            self._payload = None
-            self._completed = msg
             return
         assert self.loop is not None and self.protocol is not None
         payload = StreamReader(self.protocol, self.limit, timer=self.timer, loop=self.loop)
         self._messages.append((msg, payload))
-        self._completed = msg
+        sink: StreamReader | _DecompressingSink = payload
         if msg.compression and self.auto_decompress:
-            self._payload = _DecompressingSink(payload, msg.compression, self.max_decompress_size)
-        else:
-            self._payload = payload
-
-    def _on_body(self, data: bytes) -> None:
-        payload = self._payload
-        if payload is not None:
-            payload.feed_data(data)
+            sink = _DecompressingSink(payload, msg.compression, self.max_decompress_size)
+        self._payload = sink
+        # The core feeds the body straight into the payload until the message ends.
+        core._emit_body = sink.feed_data
+        core._on_chunk_begin = sink.begin_http_chunk_receiving
+        core._on_chunk_end = sink.end_http_chunk_receiving
 
     def _on_end(self, trailers: CIMultiDictProxy[str]) -> None:
         payload = self._payload
         if payload is not None:
-            self._payload = None
+            self._detach()
             payload.feed_eof()
 
-    def _on_chunk_begin(self) -> None:
-        if self._payload is not None:
-            self._payload.begin_http_chunk_receiving()
-
-    def _on_chunk_end(self) -> None:
-        if self._payload is not None:
-            self._payload.end_http_chunk_receiving()
+    def _detach(self) -> None:
+        core = self._core
+        self._payload = None
+        core._emit_body = _drop
+        core._on_chunk_begin = _noop
+        core._on_chunk_end = _noop
 
     def _fail_payload(self, exc: HttpProcessingError) -> None:
         """Put a body error on the body being received, as ``payload_exception``."""
         payload = self._payload
         if payload is None:
             return
-        self._payload = None
+        self._detach()
         reader = payload.out if isinstance(payload, _DecompressingSink) else payload
         err: BaseException = exc
         if self.payload_exception is not None:
