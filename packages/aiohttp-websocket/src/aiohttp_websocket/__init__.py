@@ -1,5 +1,11 @@
 """RFC 6455 / 7692 WebSocket protocol core shared by the aiohttp client and server."""
 
+from .connection import (
+    WebSocketConnection,
+    WebSocketDataQueue,
+    WebSocketReader,
+    WebSocketWriter,
+)
 from .deflate import ws_ext_gen, ws_ext_parse
 from .handshake import WS_KEY, make_ws_key, ws_accept
 from .models import (
@@ -12,6 +18,7 @@ from .models import (
     WSMessageTypeError,
     WSMsgType,
 )
+from .protocol import WebSocketProtocol
 
 __version__ = "0.1.0"
 
@@ -24,7 +31,12 @@ __all__ = [
     "WSMessage",
     "WSMessageTypeError",
     "WSMsgType",
+    "WebSocketConnection",
+    "WebSocketDataQueue",
     "WebSocketError",
+    "WebSocketProtocol",
+    "WebSocketReader",
+    "WebSocketWriter",
     "make_ws_key",
     "ws_accept",
     "ws_ext_gen",
