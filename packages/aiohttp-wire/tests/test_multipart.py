@@ -31,6 +31,7 @@ from aiohttp_wire.multipart import (
     BadContentDispositionHeader,
     BadContentDispositionParam,
     BodyPartReader,
+    BodyPartReaderPayload,
     MultipartReader,
     MultipartResponseWrapper,
     MultipartWriter,
@@ -635,3 +636,25 @@ def test_content_disposition_filename() -> None:
     assert content_disposition_filename(params) == "€ x.txt"
     _, params = parse_content_disposition("attachment; filename*0=a; filename*2=c")
     assert content_disposition_filename(params) == "a"
+
+
+async def test_body_part_reader_as_payload() -> None:
+    source = MultipartWriter("form-data", boundary="src")
+    part = source.append(b"\x00upload" * 1000, {"Content-Type": "image/png"})
+    part.set_content_disposition("form-data", name="f", filename="p.png")
+    reader = make_reader(await serialize(source), source.content_type, chunk=100)
+    incoming = await reader.next()
+    assert isinstance(incoming, BodyPartReader)
+    forwarded = MultipartWriter("mixed", boundary="fwd")
+    payload = forwarded.append(incoming)
+    assert isinstance(payload, BodyPartReaderPayload)
+    assert payload.size is None
+    assert payload.content_type == "image/png"
+    assert payload.headers["Content-Disposition"] == 'attachment; name="f"; filename="p.png"'
+    with pytest.raises(TypeError):
+        payload.decode()
+    body = await forwarded.as_bytes()
+    assert payload.consumed
+    parts = email_parts(body, forwarded.content_type)
+    assert parts[0].get_filename() == "p.png"
+    assert parts[0].get_payload(decode=True) == b"\x00upload" * 1000

@@ -26,13 +26,14 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from . import hdrs
 from .abc import AbstractStreamWriter
 from .compression_utils import DEFAULT_MAX_DECOMPRESS_SIZE
-from .helpers import parse_mimetype, reify
+from .helpers import content_disposition_header, parse_mimetype, reify
 from .http_exceptions import DecompressSizeError
 from .payload import (
     JsonPayload,
     Payload,
     StringPayload,
     get_payload,
+    payload_type,
 )
 from .payload import LookupError as PayloadLookupError
 from .streams import StreamReader
@@ -41,6 +42,7 @@ __all__ = (
     "BadContentDispositionHeader",
     "BadContentDispositionParam",
     "BodyPartReader",
+    "BodyPartReaderPayload",
     "MultipartReader",
     "MultipartResponseWrapper",
     "MultipartWriter",
@@ -506,6 +508,40 @@ class BodyPartReader:
         """The ``filename`` parameter of Content-Disposition."""
         _, params = parse_content_disposition(self.headers.get(hdrs.CONTENT_DISPOSITION))
         return content_disposition_filename(params, "filename")
+
+
+@payload_type(BodyPartReader)
+class BodyPartReaderPayload(Payload):
+    """A part being read, sent on as a body or a part (proxying an upload).
+
+    It streams the part's decoded data once; its name and filename become a
+    Content-Disposition, its Content-Type is kept.
+    """
+
+    _value: BodyPartReader
+
+    def __init__(self, value: BodyPartReader, *args: Any, **kwargs: Any) -> None:
+        if "content_type" not in kwargs and hdrs.CONTENT_TYPE in value.headers:
+            kwargs["content_type"] = value.headers[hdrs.CONTENT_TYPE]
+        super().__init__(value, *args, **kwargs)
+        params: dict[str, str] = {}
+        if value.name is not None:
+            params["name"] = value.name
+        if value.filename is not None:
+            params["filename"] = value.filename
+        if params and hdrs.CONTENT_DISPOSITION not in self.headers:
+            self.headers[hdrs.CONTENT_DISPOSITION] = content_disposition_header(
+                "attachment", params=params
+            )
+
+    async def write(self, writer: AbstractStreamWriter) -> None:
+        part = self._value
+        self._consumed = True
+        while chunk := await part.read_chunk(2**16):
+            await writer.write(part.decode(chunk))
+
+    def decode(self, encoding: str = "utf-8", errors: str = "strict") -> str:
+        raise TypeError("Unable to decode a multipart part that is still being read")
 
 
 class MultipartResponseWrapper:
