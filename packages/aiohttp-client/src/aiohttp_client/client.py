@@ -160,7 +160,7 @@ class _BaseRequestContextManager(Generic[_ResponseT]):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self._resp.__aexit__(exc_type, exc, tb)  # type: ignore[func-returns-value]
+        await self._resp.__aexit__(exc_type, exc, tb)
 
 
 class _RequestContextManager(_BaseRequestContextManager[ClientResponse]):
@@ -309,7 +309,7 @@ class ClientSession:
             if not self._base_url.path.endswith("/"):
                 raise ValueError("base_url must have a trailing '/'")
         if loop is None:
-            loop = connector._loop if connector is not None else asyncio.get_running_loop()  # type: ignore[attr-defined]
+            loop = connector._loop if connector is not None else asyncio.get_running_loop()
         assert loop is not None
         self._loop = loop
         if loop.get_debug():
@@ -661,8 +661,12 @@ class ClientSession:
             url = self._build_url(str_or_url)
         except ValueError as exc:
             raise InvalidUrlClientError(str_or_url) from exc
+        if not url.absolute:
+            raise InvalidUrlClientError(str_or_url)
         if url.scheme not in _ALLOWED_SCHEMES:
             raise NonHttpUrlClientError(url)
+        if not url.raw_host:
+            raise InvalidUrlClientError(str_or_url)
         if skip_auto_headers is not None:
             skip_headers: Iterable[str] | None = self._skip_auto_headers | {
                 h.lower() for h in skip_auto_headers
@@ -719,7 +723,7 @@ class ClientSession:
             retried = False
             while True:
                 try:
-                    conn = await connector.connect(req, traces, real_timeout)  # type: ignore[arg-type]
+                    conn = await connector.connect(req, traces, real_timeout)
                 except ServerTimeoutError:
                     raise
                 except asyncio.TimeoutError as exc:

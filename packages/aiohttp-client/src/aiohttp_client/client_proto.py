@@ -159,6 +159,13 @@ class ResponseHandler(BaseProtocol):
                 err = ClientPayloadError(f"Response payload is not completed: {underlying!r}")
                 err.__cause__ = underlying
                 payload.set_exception(err)
+            # A head parsed in this same feed (its body already failed by the parser)
+            # is still delivered, so that the error surfaces from reading the body.
+            pending = getattr(parser, "_messages", None)
+            if pending:
+                self._messages.extend(pending)
+                pending.clear()
+                self._wake_reader()
             self.set_exception(underlying)
             if self.transport is not None:
                 self.transport.close()
@@ -178,11 +185,14 @@ class ResponseHandler(BaseProtocol):
             self._tail = tail or b""
             self._drop_timeout()
         if messages:
-            waiter = self._waiter
-            if waiter is not None:
-                self._waiter = None
-                if not waiter.done():
-                    waiter.set_result(None)
+            self._wake_reader()
+
+    def _wake_reader(self) -> None:
+        waiter = self._waiter
+        if waiter is not None:
+            self._waiter = None
+            if not waiter.done():
+                waiter.set_result(None)
 
     # -- the seam the request uses ------------------------------------------------------
 

@@ -303,11 +303,11 @@ class ClientRequest:
             self._skip_auto_headers: CIMultiDict[None] | None = CIMultiDict(
                 (hdr, None) for hdr in sorted(skip_auto_headers)
             )
-            used = CIMultiDict(self.headers)
+            used: CIMultiDict[Any] = CIMultiDict(self.headers)
             used.extend(self._skip_auto_headers)
         else:
             self._skip_auto_headers = None
-            used = self.headers  # type: ignore[assignment]
+            used = self.headers
         headers = self.headers
         if hdrs.ACCEPT not in used:
             headers[hdrs.ACCEPT] = "*/*"
@@ -451,9 +451,9 @@ class ClientRequest:
         for trace in self._traces:
             await trace.send_request_chunk_sent(self.method, self.url, chunk)
 
-    async def _on_headers_sent(self, status_line: str, headers: CIMultiDict[str]) -> None:
+    async def _on_headers_sent(self, status_line: str, headers: Mapping[str, str]) -> None:
         for trace in self._traces:
-            await trace.send_request_headers(self.method, self.url, headers)
+            await trace.send_request_headers(self.method, self.url, self.headers)
 
     async def send(self, conn: Connection) -> ClientResponse:
         """Write the request head (and the body, possibly in a task); return the response."""
@@ -509,6 +509,7 @@ class ClientRequest:
         protocol = conn.protocol
         try:
             if self._continue is not None:
+                writer.send_headers()  # the head must leave before waiting for 100
                 await writer.drain()
                 await self._continue
             if self.body is not None:

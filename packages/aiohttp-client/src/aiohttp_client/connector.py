@@ -114,7 +114,7 @@ class Connection:
         protocol = self._protocol
         if protocol is None:
             return None
-        return cast("asyncio.Transport | None", protocol.transport)
+        return protocol.transport
 
     @property
     def protocol(self) -> ResponseHandler | None:
@@ -1086,7 +1086,7 @@ class TCPConnector(BaseConnector):
         proto.connection_made(tls)  # start_tls leaves that to us
         if fingerprint is not None:
             try:
-                fingerprint.check(cast(asyncio.Transport, tls))
+                fingerprint.check(tls)
             except BaseException:
                 tls.close()
                 raise

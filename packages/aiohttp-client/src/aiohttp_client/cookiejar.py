@@ -277,7 +277,7 @@ class CookieJar(AbstractCookieJar):
                 tmp[name] = value
                 source = tmp[name]
             morsel: Morsel[str] = Morsel()
-            morsel.update(source)  # type: ignore[arg-type]
+            morsel.update(source)
             morsel.set(source.key, source.value, source.coded_value)
             name = source.key
             domain = morsel["domain"].lstrip(".").lower()

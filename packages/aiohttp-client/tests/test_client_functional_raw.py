@@ -1,0 +1,523 @@
+"""ClientSession against raw asyncio socket servers: edge cases byte by byte."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import gzip
+import hashlib
+import re
+import warnings
+import zlib
+from typing import Any
+
+import brotli
+import pytest
+from client_peers import RawRequest, RawServer, read_request, respond
+
+from aiohttp_client.client import ClientSession, ClientTimeout
+from aiohttp_client.client_exceptions import (
+    ClientPayloadError,
+    ClientResponseError,
+    NonHttpUrlRedirectClientError,
+    ServerDisconnectedError,
+    SocketTimeoutError,
+)
+from aiohttp_client.client_middleware_digest_auth import DigestAuthMiddleware, parse_challenge
+from aiohttp_client.client_reqrep import Fingerprint
+
+Reader = asyncio.StreamReader
+Writer = asyncio.StreamWriter
+
+
+async def test_truncated_body_is_payload_error(raw_server: RawServer) -> None:
+    async def handler(reader: Reader, writer: Writer) -> None:
+        await read_request(reader)
+        writer.write(respond("200 OK", [("Content-Length", "10")], b"12345"))
+        await writer.drain()
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession() as session:
+        async with session.get(url) as resp:
+            assert resp.status == 200
+            with pytest.raises(ClientPayloadError):
+                await resp.read()
+
+
+async def test_bad_status_line(raw_server: RawServer) -> None:
+    async def handler(reader: Reader, writer: Writer) -> None:
+        await read_request(reader)
+        writer.write(b"NOT HTTP AT ALL\r\n\r\n")
+        await writer.drain()
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession() as session:
+        with pytest.raises(ClientResponseError) as info:
+            await session.get(url)
+    assert info.value.status == 400
+
+
+async def test_body_until_close(raw_server: RawServer) -> None:
+    async def handler(reader: Reader, writer: Writer) -> None:
+        await read_request(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nall of ")
+        writer.write(b"this until eof")
+        await writer.drain()
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession() as session:
+        async with session.get(url) as resp:
+            assert await resp.read() == b"all of this until eof"
+            assert resp.content_length is None
+
+
+async def test_chunked_with_trailers(raw_server: RawServer) -> None:
+    async def handler(reader: Reader, writer: Writer) -> None:
+        await read_request(reader)
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n"
+            b"5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-Sum: abc\r\n\r\n"
+        )
+        await writer.drain()
+        await reader.read()
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession() as session:
+        async with session.get(url) as resp:
+            assert await resp.text() == "hello world"
+
+
+@pytest.mark.parametrize(
+    ("coding", "compress"),
+    [
+        ("gzip", gzip.compress),
+        ("deflate", zlib.compress),
+        ("br", brotli.compress),
+    ],
+)
+async def test_compressed_bodies(raw_server: RawServer, coding: str, compress: Any) -> None:
+    body = compress(b"x" * 5000)
+
+    async def handler(reader: Reader, writer: Writer) -> None:
+        while True:  # both requests may come over one kept-alive connection
+            await read_request(reader)
+            writer.write(
+                respond(
+                    "200 OK",
+                    [("Content-Encoding", coding), ("Content-Length", str(len(body)))],
+                    body,
+                )
+            )
+            await writer.drain()
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession() as session:
+        async with session.get(url) as resp:
+            assert await resp.read() == b"x" * 5000
+        async with session.get(url, auto_decompress=False) as resp:
+            assert await resp.read() == body
+
+
+async def test_corrupt_gzip_is_payload_error(raw_server: RawServer) -> None:
+    async def handler(reader: Reader, writer: Writer) -> None:
+        await read_request(reader)
+        writer.write(
+            respond("200 OK", [("Content-Encoding", "gzip"), ("Content-Length", "9")], b"not gzip!")
+        )
+        await writer.drain()
+        await reader.read()
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession() as session:
+        async with session.get(url) as resp:
+            with pytest.raises(ClientPayloadError):
+                await resp.read()
+
+
+async def test_decompression_bomb_is_payload_error(raw_server: RawServer) -> None:
+    bomb = gzip.compress(b"\0" * (64 * 1024 * 1024), compresslevel=9)
+
+    async def handler(reader: Reader, writer: Writer) -> None:
+        await read_request(reader)
+        writer.write(
+            respond(
+                "200 OK",
+                [("Content-Encoding", "gzip"), ("Content-Length", str(len(bomb)))],
+                bomb,
+            )
+        )
+        await writer.drain()
+        await reader.read()
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(30), ClientSession() as session:
+        async with session.get(url) as resp:
+            with pytest.raises(ClientPayloadError):
+                await resp.read()
+
+
+async def test_close_before_response_is_server_disconnected(raw_server: RawServer) -> None:
+    async def handler(reader: Reader, writer: Writer) -> None:
+        await read_request(reader)
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession() as session:
+        with pytest.raises(ServerDisconnectedError):
+            await session.get(url)
+
+
+async def test_sock_read_timeout(raw_server: RawServer) -> None:
+    never = asyncio.Event()
+
+    async def handler(reader: Reader, writer: Writer) -> None:
+        await read_request(reader)
+        await never.wait()
+
+    url = await raw_server.start(handler)
+    timeout = ClientTimeout(sock_read=0.05)
+    async with asyncio.timeout(10), ClientSession(timeout=timeout) as session:
+        with pytest.raises(SocketTimeoutError):
+            await session.get(url)
+    never.set()
+
+
+async def test_sock_read_timeout_during_body(raw_server: RawServer) -> None:
+    never = asyncio.Event()
+
+    async def handler(reader: Reader, writer: Writer) -> None:
+        await read_request(reader)
+        writer.write(respond("200 OK", [("Content-Length", "10")], b"123"))
+        await writer.drain()
+        await never.wait()
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession() as session:
+        async with session.get(url, timeout=ClientTimeout(sock_read=0.05)) as resp:
+            with pytest.raises(SocketTimeoutError):
+                await resp.read()
+    never.set()
+
+
+async def test_total_timeout(raw_server: RawServer) -> None:
+    never = asyncio.Event()
+
+    async def handler(reader: Reader, writer: Writer) -> None:
+        await read_request(reader)
+        await never.wait()
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession() as session:
+        with pytest.raises(asyncio.TimeoutError):
+            await session.get(url, timeout=ClientTimeout(total=0.05))
+    never.set()
+
+
+async def test_expect_100_continue(raw_server: RawServer) -> None:
+    seen: list[bytes] = []
+
+    async def handler(reader: Reader, writer: Writer) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        seen.append(head)
+        assert b"expect: 100-continue" in head.lower()
+        writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        await writer.drain()
+        body = await reader.readexactly(4)
+        writer.write(respond("200 OK", [("Content-Length", "4")], body))
+        await writer.drain()
+        await reader.read()
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession() as session:
+        async with session.post(url, data=b"data", expect100=True) as resp:
+            assert await resp.read() == b"data"
+    assert len(seen) == 1
+
+
+async def test_informational_responses_are_skipped(raw_server: RawServer) -> None:
+    async def handler(reader: Reader, writer: Writer) -> None:
+        await read_request(reader)
+        writer.write(b"HTTP/1.1 103 Early Hints\r\nLink: </a>; rel=preload\r\n\r\n")
+        writer.write(respond("200 OK", [("Content-Length", "2")], b"ok"))
+        await writer.drain()
+        await reader.read()
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession() as session:
+        async with session.get(url) as resp:
+            assert resp.status == 200
+            assert await resp.read() == b"ok"
+
+
+async def _keepalive_handler(reader: Reader, writer: Writer) -> None:
+    while True:
+        req = await read_request(reader)
+        body = req.target.encode()
+        if req.target == "/partial":
+            # Half the body now, the rest never: the response cannot reach its end.
+            writer.write(respond("200 OK", [("Content-Length", str(2 * len(body)))], body))
+        else:
+            writer.write(respond("200 OK", [("Content-Length", str(len(body)))], body))
+        await writer.drain()
+
+
+async def test_connection_reused_only_after_full_read(raw_server: RawServer) -> None:
+    url = await raw_server.start(_keepalive_handler)
+    async with asyncio.timeout(10), ClientSession() as session:
+        for path in ("/a", "/b", "/c"):
+            async with session.get(url.with_path(path)) as resp:
+                assert await resp.text() == path
+        assert raw_server.connections == 1
+        async with session.get(url.with_path("/d")):
+            pass  # body received in full though unread: the connection is reusable
+        async with session.get(url.with_path("/partial")):
+            pass  # body not received to its end: this connection must not be pooled
+        async with session.get(url.with_path("/e")) as resp:
+            assert await resp.text() == "/e"
+    assert raw_server.connections == 2
+
+
+async def test_head_response_has_no_body(raw_server: RawServer) -> None:
+    async def handler(reader: Reader, writer: Writer) -> None:
+        while True:
+            req = await read_request(reader)
+            body = b"" if req.method == "HEAD" else b"full"
+            writer.write(respond("200 OK", [("Content-Length", "4")], body))
+            await writer.drain()
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession() as session:
+        async with session.head(url) as resp:
+            assert resp.content_length == 4
+            assert await resp.read() == b""
+        async with session.get(url) as resp:
+            assert await resp.read() == b"full"
+    assert raw_server.connections == 1
+
+
+async def test_request_head_bytes(raw_server: RawServer) -> None:
+    requests: list[RawRequest] = []
+
+    async def handler(reader: Reader, writer: Writer) -> None:
+        requests.append(await read_request(reader))
+        writer.write(respond("204 No Content", []))
+        await writer.drain()
+        await reader.read()
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession() as session:
+        async with session.post(url.with_path("/p").with_query(a="1"), data=b"abc") as resp:
+            assert resp.status == 204
+    req = requests[0]
+    assert (req.method, req.target, req.version) == ("POST", "/p?a=1", "HTTP/1.1")
+    assert req.header("Host") == f"127.0.0.1:{url.port}"
+    assert req.header("Content-Length") == "3"
+    assert req.header("Content-Type") == "application/octet-stream"
+    assert req.body == b"abc"
+
+
+async def test_post_without_body_sends_content_length_zero(raw_server: RawServer) -> None:
+    requests: list[RawRequest] = []
+
+    async def handler(reader: Reader, writer: Writer) -> None:
+        requests.append(await read_request(reader))
+        writer.write(respond("200 OK", [("Content-Length", "0")]))
+        await writer.drain()
+        await reader.read()
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession() as session:
+        async with session.post(url):
+            pass
+    assert requests[0].header("Content-Length") == "0"
+
+
+async def test_redirect_to_non_http_scheme(raw_server: RawServer) -> None:
+    async def handler(reader: Reader, writer: Writer) -> None:
+        await read_request(reader)
+        writer.write(respond("302 Found", [("Location", "ftp://x/"), ("Content-Length", "0")]))
+        await writer.drain()
+        await reader.read()
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession() as session:
+        with pytest.raises(NonHttpUrlRedirectClientError):
+            await session.get(url)
+
+
+async def test_authorization_dropped_on_cross_origin_redirect(raw_server: RawServer) -> None:
+    seen: list[RawRequest] = []
+
+    async def target(reader: Reader, writer: Writer) -> None:
+        seen.append(await read_request(reader))
+        writer.write(respond("200 OK", [("Content-Length", "0")]))
+        await writer.drain()
+        await reader.read()
+
+    other = await raw_server.start(target)
+
+    async def origin(reader: Reader, writer: Writer) -> None:
+        seen.append(await read_request(reader))
+        location = str(other.with_path("/landing"))
+        writer.write(respond("302 Found", [("Location", location), ("Content-Length", "0")]))
+        await writer.drain()
+        await reader.read()
+
+    url = await raw_server.start(origin)
+    async with asyncio.timeout(10), ClientSession() as session:
+        async with session.get(url, headers={"Authorization": "Bearer secret"}) as resp:
+            assert resp.status == 200
+            assert resp.url == other.with_path("/landing")
+    assert seen[0].header("Authorization") == "Bearer secret"
+    assert seen[1].header("Authorization") is None
+
+
+async def test_links_and_response_attributes(raw_server: RawServer) -> None:
+    async def handler(reader: Reader, writer: Writer) -> None:
+        await read_request(reader)
+        writer.write(
+            respond(
+                "200 OK",
+                [
+                    ("Link", '</page/2>; rel="next", <http://x/1>; rel=prev; title="t"'),
+                    ("Content-Length", "0"),
+                ],
+            )
+        )
+        await writer.drain()
+        await reader.read()
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession() as session:
+        async with session.get(url.with_fragment("frag")) as resp:
+            assert resp.links["next"]["url"] == url.with_path("/page/2")
+            assert resp.links["prev"]["title"] == "t"
+            assert resp.real_url == url.with_fragment("frag")
+            assert resp.url == url
+            assert resp.request_info.real_url == url.with_fragment("frag")
+            assert resp.raw_headers[0][0] == b"Link"
+            assert resp.content_type == "application/octet-stream"
+
+
+def _digest_handler(algorithm: str, qop: str | None) -> tuple[Any, list[RawRequest]]:
+    seen: list[RawRequest] = []
+    hasher = {"MD5": "md5", "SHA-256": "sha256", "SHA-512-256": "sha512_256"}[
+        algorithm.removesuffix("-sess")
+    ]
+
+    def h(data: str) -> str:
+        return hashlib.new(hasher, data.encode()).hexdigest()
+
+    async def handler(reader: Reader, writer: Writer) -> None:
+        while True:
+            req = await read_request(reader)
+            seen.append(req)
+            auth = req.header("Authorization")
+            ok = False
+            if auth is not None:
+                params = parse_challenge(auth)
+                assert params is not None
+                ha1 = h("user:realm@test:pass")
+                if algorithm.endswith("-sess"):
+                    ha1 = h(f"{ha1}:abc:{params['cnonce']}")
+                ha2 = h(f"{req.method}:{params['uri']}")
+                if qop:
+                    expected = h(f"{ha1}:abc:{params['nc']}:{params['cnonce']}:auth:{ha2}")
+                else:
+                    expected = h(f"{ha1}:abc:{ha2}")
+                ok = params["response"] == expected and params["uri"] == req.target
+            if ok:
+                writer.write(respond("200 OK", [("Content-Length", "6")], b"secret"))
+            else:
+                qop_part = f', qop="{qop}"' if qop else ""
+                challenge = (
+                    f'Digest realm="realm@test", nonce="abc", algorithm={algorithm}'
+                    f'{qop_part}, opaque="op"'
+                )
+                writer.write(
+                    respond(
+                        "401 Unauthorized",
+                        [("WWW-Authenticate", challenge), ("Content-Length", "0")],
+                    )
+                )
+            await writer.drain()
+
+    return handler, seen
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "qop"),
+    [("MD5", "auth"), ("MD5-sess", "auth"), ("SHA-256", "auth,auth-int"), ("SHA-512-256", None)],
+)
+async def test_digest_auth(raw_server: RawServer, algorithm: str, qop: str | None) -> None:
+    handler, seen = _digest_handler(algorithm, qop)
+    url = await raw_server.start(handler)
+    digest = DigestAuthMiddleware("user", "pass")
+    async with asyncio.timeout(10), ClientSession(middlewares=(digest,)) as session:
+        async with session.get(url.with_path("/a").with_query(x="1")) as resp:
+            assert resp.status == 200
+            assert await resp.read() == b"secret"
+        async with session.get(url.with_path("/b")) as resp:
+            assert resp.status == 200
+    assert [r.header("Authorization") is None for r in seen] == [True, False, False]
+    assert 'opaque="op"' in (seen[1].header("Authorization") or "")
+    if qop:
+        ncs = [re.search(r"nc=(\w+)", r.header("Authorization") or "") for r in seen[1:]]
+        assert [m.group(1) for m in ncs if m] == ["00000001", "00000002"]
+
+
+async def test_digest_auth_not_preemptive(raw_server: RawServer) -> None:
+    handler, seen = _digest_handler("MD5", "auth")
+    url = await raw_server.start(handler)
+    digest = DigestAuthMiddleware("user", "pass", preemptive=False)
+    async with asyncio.timeout(10), ClientSession(middlewares=(digest,)) as session:
+        for _ in range(2):
+            async with session.get(url) as resp:
+                assert resp.status == 200
+    assert [r.header("Authorization") is None for r in seen] == [True, False, True, False]
+
+
+def test_digest_auth_rejects_colon_in_login() -> None:
+    with pytest.raises(ValueError):
+        DigestAuthMiddleware("a:b", "p")
+
+
+def test_fingerprint_validation() -> None:
+    with pytest.raises(ValueError):
+        Fingerprint(hashlib.md5(b"x").digest())
+    with pytest.raises(ValueError):
+        Fingerprint(b"short")
+    digest = hashlib.sha256(b"x").digest()
+    assert Fingerprint(digest).fingerprint == digest
+    assert Fingerprint(digest) == Fingerprint(digest)
+
+
+async def test_unclosed_session_warns() -> None:
+    loop = asyncio.get_running_loop()
+    contexts: list[dict[str, Any]] = []
+    old = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _loop, ctx: contexts.append(ctx))
+    try:
+        session = ClientSession()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            del session
+            gc.collect()
+        assert any(
+            w.category is ResourceWarning and "Unclosed client session" in str(w.message)
+            for w in caught
+        )
+    finally:
+        loop.set_exception_handler(old)
+    assert contexts[0]["message"] == "Unclosed client session"
+
+
+async def test_server_hangs_up_mid_headers(raw_server: RawServer) -> None:
+    async def handler(reader: Reader, writer: Writer) -> None:
+        await read_request(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Len")
+        await writer.drain()
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession() as session:
+        with pytest.raises((ServerDisconnectedError, ClientResponseError)):
+            await session.get(url)

@@ -1,0 +1,196 @@
+"""ClientRequest construction: URL checks, headers, bodies, framing, cookies, auth."""
+
+from __future__ import annotations
+
+import io
+import ssl
+from http.cookies import Morsel
+
+import pytest
+from yarl import URL
+
+from aiohttp_client.client_exceptions import InvalidURL
+from aiohttp_client.client_reqrep import ClientRequest, ConnectionKey, Fingerprint
+from aiohttp_wire.helpers import BasicAuth
+from aiohttp_wire.http_version import HttpVersion10
+
+
+async def test_host_port_and_ssl() -> None:
+    req = ClientRequest("get", URL("https://example.com:8443/p?q=1#frag"))
+    assert req.method == "GET"
+    assert req.host == "example.com"
+    assert req.port == 8443
+    assert req.is_ssl()
+    assert req.ssl is True
+    assert req.url == URL("https://example.com:8443/p?q=1")
+    assert req.original_url.fragment == "frag"
+    assert req.headers["Host"] == "example.com:8443"
+    assert req.request_info.real_url == URL("https://example.com:8443/p?q=1#frag")
+
+
+async def test_default_port_omitted_from_host_and_ipv6_bracketed() -> None:
+    assert ClientRequest("GET", URL("http://h:80/")).headers["Host"] == "h"
+    assert ClientRequest("GET", URL("http://[::1]:8080/")).headers["Host"] == "[::1]:8080"
+
+
+async def test_idna_host() -> None:
+    req = ClientRequest("GET", URL("http://\u00e9xample.com/"))
+    assert req.headers["Host"] == "xn--xample-9ua.com"
+    assert req.host == "xn--xample-9ua.com"
+
+
+async def test_url_without_host_is_invalid() -> None:
+    with pytest.raises(InvalidURL):
+        ClientRequest("GET", URL("/path"))
+
+
+async def test_connection_key() -> None:
+    req = ClientRequest("GET", URL("http://h:81/"), proxy_headers={"A": "b"})
+    key = req.connection_key
+    assert isinstance(key, ConnectionKey)
+    assert (key.host, key.port, key.is_ssl, key.ssl, key.proxy) == ("h", 81, False, True, None)
+    assert key.proxy_headers_hash is not None
+    assert ClientRequest("GET", URL("http://h:81/")).connection_key.proxy_headers_hash is None
+
+
+async def test_ssl_argument_types() -> None:
+    ctx = ssl.create_default_context()
+    assert ClientRequest("GET", URL("https://h/"), ssl=ctx).ssl is ctx
+    fp = Fingerprint(b"\0" * 32)
+    assert ClientRequest("GET", URL("https://h/"), ssl=fp).ssl is fp
+    with pytest.raises(TypeError):
+        ClientRequest("GET", URL("https://h/"), ssl="yes")  # type: ignore[arg-type]
+
+
+async def test_auto_headers_and_skip() -> None:
+    req = ClientRequest("GET", URL("http://h/"))
+    assert req.headers["Accept"] == "*/*"
+    assert "Accept-Encoding" in req.headers
+    assert req.headers["User-Agent"].startswith("Python/")
+    req = ClientRequest("GET", URL("http://h/"), skip_auto_headers={"user-agent", "Accept"})
+    assert "User-Agent" not in req.headers
+    assert "Accept" not in req.headers
+    assert "User-Agent" in req.skip_auto_headers
+
+
+async def test_user_headers_win_and_repeat() -> None:
+    req = ClientRequest(
+        "GET", URL("http://h/"), headers=[("Accept", "text/html"), ("X-A", "1"), ("X-A", "2")]
+    )
+    assert req.headers["Accept"] == "text/html"
+    assert req.headers.getall("X-A") == ["1", "2"]
+    req = ClientRequest("GET", URL("http://h/"), headers={"Host": "other"})
+    assert req.headers.getall("Host") == ["other"]
+
+
+async def test_params_are_appended() -> None:
+    req = ClientRequest("GET", URL("http://h/p?a=1"), params={"b": "2"})
+    assert req.url.query_string == "a=1&b=2"
+
+
+async def test_body_framing() -> None:
+    assert "Content-Length" not in ClientRequest("GET", URL("http://h/")).headers
+    assert ClientRequest("POST", URL("http://h/")).headers["Content-Length"] == "0"
+    req = ClientRequest("POST", URL("http://h/"), data=b"abc")
+    assert req.headers["Content-Length"] == "3"
+    assert req.headers["Content-Type"] == "application/octet-stream"
+    req = ClientRequest("POST", URL("http://h/"), data="\u00e9")
+    assert req.headers["Content-Length"] == "2"
+    assert req.headers["Content-Type"] == "text/plain; charset=utf-8"
+    req = ClientRequest("POST", URL("http://h/"), data={"a": "b"})
+    assert req.headers["Content-Type"] == "application/x-www-form-urlencoded"
+    req = ClientRequest("POST", URL("http://h/"), data=b"abc", chunked=True)
+    assert req.headers["Transfer-Encoding"] == "chunked"
+    assert "Content-Length" not in req.headers
+
+
+async def test_unknown_size_body_is_chunked_on_http11_only() -> None:
+    async def gen():  # type: ignore[no-untyped-def]
+        yield b"x"
+
+    req = ClientRequest("POST", URL("http://h/"), data=gen())
+    assert req.headers["Transfer-Encoding"] == "chunked"
+    req = ClientRequest("POST", URL("http://h/"), data=gen(), version=HttpVersion10)
+    assert "Transfer-Encoding" not in req.headers
+
+
+async def test_file_like_body() -> None:
+    req = ClientRequest("POST", URL("http://h/"), data=io.BytesIO(b"12345"))
+    assert req.headers["Content-Length"] == "5"
+
+
+async def test_conflicting_framing_is_rejected() -> None:
+    with pytest.raises(ValueError):
+        ClientRequest(
+            "POST", URL("http://h/"), data=b"x", chunked=True, headers={"Content-Length": "1"}
+        )
+    with pytest.raises(ValueError):
+        ClientRequest(
+            "POST",
+            URL("http://h/"),
+            data=b"x",
+            chunked=True,
+            headers={"Transfer-Encoding": "chunked"},
+        )
+    with pytest.raises(ValueError):
+        ClientRequest(
+            "POST", URL("http://h/"), data=b"x", compress="gzip", headers={"Content-Encoding": "br"}
+        )
+
+
+async def test_compress_sets_encoding_and_chunking() -> None:
+    req = ClientRequest("POST", URL("http://h/"), data=b"x", compress=True)
+    assert req.headers["Content-Encoding"] == "deflate"
+    assert req.headers["Transfer-Encoding"] == "chunked"
+
+
+async def test_cookies_merge_into_header() -> None:
+    morsel: Morsel[str] = Morsel()
+    morsel.set("m", "v", "v")
+    req = ClientRequest(
+        "GET",
+        URL("http://h/"),
+        headers={"Cookie": "a=1"},
+        cookies={"b": "2", "m": morsel},
+    )
+    assert sorted(req.headers["Cookie"].split("; ")) == ["a=1", "b=2", "m=v"]
+
+
+async def test_auth() -> None:
+    req = ClientRequest("GET", URL("http://h/"), auth=BasicAuth("user", "pass"))
+    assert req.headers["Authorization"] == "Basic dXNlcjpwYXNz"
+    req = ClientRequest("GET", URL("http://u:p@h/"))
+    assert req.headers["Authorization"] == "Basic dTpw"
+    with pytest.raises(TypeError):
+        ClientRequest("GET", URL("http://h/"), auth=("u", "p"))  # type: ignore[arg-type]
+
+
+async def test_expect_continue() -> None:
+    req = ClientRequest("POST", URL("http://h/"), data=b"x", expect100=True)
+    assert req.headers["Expect"] == "100-continue"
+    assert req._continue is not None
+    req = ClientRequest("POST", URL("http://h/"), data=b"x", headers={"Expect": "100-Continue"})
+    assert req._continue is not None
+
+
+async def test_proxy_settings() -> None:
+    req = ClientRequest(
+        "GET",
+        URL("http://h/"),
+        proxy=URL("http://proxy:3128"),
+        proxy_auth=BasicAuth("a", "b"),
+        proxy_headers={"X": "y"},
+    )
+    assert req.proxy == URL("http://proxy:3128")
+    assert req.proxy_auth == BasicAuth("a", "b")
+    assert req.proxy_headers is not None and req.proxy_headers["X"] == "y"
+    assert req._status_line() == "GET http://h/ HTTP/1.1"
+    with pytest.raises(ValueError):
+        ClientRequest("GET", URL("http://h/"), proxy_auth=("a", "b"))  # type: ignore[arg-type]
+
+
+async def test_status_line_target() -> None:
+    req = ClientRequest("GET", URL("http://h/a%20b?x=1"))
+    assert req._status_line() == "GET /a%20b?x=1 HTTP/1.1"
+    req = ClientRequest("GET", URL("http://h/"), version=HttpVersion10)
+    assert req._status_line() == "GET / HTTP/1.0"
