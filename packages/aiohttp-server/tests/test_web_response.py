@@ -176,6 +176,10 @@ async def test_no_body_statuses(make_request: RequestFactory, status: int) -> No
 async def test_empty_response_content_length_zero(make_request: RequestFactory) -> None:
     w = await _send(Response(), make_request)
     assert w.headers is not None and w.headers["Content-Length"] == "0"
+    # No content, no default Content-Type.
+    assert "Content-Type" not in w.headers
+    w = await _send(Response(body=b"", content_type="text/plain"), make_request)
+    assert w.headers is not None and w.headers["Content-Type"] == "text/plain"
 
 
 def test_body_and_text_exclusive() -> None:

@@ -257,7 +257,8 @@ class FileResponse(StreamResponse):
         except (NotImplementedError, RuntimeError, TypeError, AttributeError):
             await self._send_chunks(loop, writer, fobj, start, count)
             return
-        self._body_length += sent
+        # The kernel wrote the body: count it where body_length is taken from.
+        writer.output_size += sent
         await super().write_eof()
 
     async def _send_chunks(

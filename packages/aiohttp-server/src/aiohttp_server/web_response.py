@@ -452,7 +452,8 @@ class StreamResponse(MutableMapping[str, Any]):
                 headers.pop(hdrs.TRANSFER_ENCODING, None)
                 if self._status != 304:
                     headers.pop(hdrs.CONTENT_LENGTH, None)
-        elif hdrs.CONTENT_TYPE not in headers:
+        elif hdrs.CONTENT_TYPE not in headers and headers.get(hdrs.CONTENT_LENGTH) != "0":
+            # Only content needs a type (RFC 9110 section 8.3).
             headers[hdrs.CONTENT_TYPE] = _OCTET_STREAM
         if hdrs.DATE not in headers:
             headers[hdrs.DATE] = rfc822_formatted_time()
