@@ -26,7 +26,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from multidict import CIMultiDict, CIMultiDictProxy
 
+from aiohttp_wire.base_protocol import BaseProtocol
 from aiohttp_wire.http_exceptions import DecompressSizeError
+from aiohttp_wire.http_parser import HttpRequestParser
 from aiohttp_wire.multipart import (
     BadContentDispositionHeader,
     BadContentDispositionParam,
@@ -658,3 +660,56 @@ async def test_body_part_reader_as_payload() -> None:
     parts = email_parts(body, forwarded.content_type)
     assert parts[0].get_filename() == "p.png"
     assert parts[0].get_payload(decode=True) == b"\x00upload" * 1000
+
+
+class _UploadServer(BaseProtocol):
+    """Parses requests with our HTTP parser and answers with a JSON summary of the parts."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__(loop)
+        self._parser = HttpRequestParser(self, loop, 2**16)
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def data_received(self, data: bytes) -> None:
+        messages, _, _ = self._parser.feed_data(data)
+        for message, payload in messages:
+            task = asyncio.get_running_loop().create_task(self._answer(message, payload))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _answer(self, message: Any, payload: StreamReader) -> None:
+        reader = MultipartReader(message.headers, payload)
+        summary = []
+        async for part in reader:
+            assert isinstance(part, BodyPartReader)
+            size = 0
+            while chunk := await part.read_chunk(4096):
+                size += len(chunk)
+            summary.append([part.name, part.filename, size])
+        body = json.dumps(summary).encode()
+        assert self.transport is not None
+        self.transport.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+        )
+        self.transport.close()
+
+
+async def test_httpx_upload_over_loopback() -> None:
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(lambda: _UploadServer(loop), "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    big = b"\r\n--" * 300_000
+    try:
+        response = await asyncio.to_thread(
+            httpx.post,
+            f"http://127.0.0.1:{port}/upload",
+            data={"field": "value"},
+            files={"file": ("big.bin", big, "application/octet-stream")},
+            timeout=5,
+        )
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert response.status_code == 200
+    assert response.json() == [["field", None, 5], ["file", "big.bin", len(big)]]
