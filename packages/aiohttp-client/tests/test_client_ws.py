@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 from websockets.asyncio.server import ServerConnection, serve
+from websockets.extensions.permessage_deflate import ServerPerMessageDeflateFactory
 
 from aiohttp_client.client import ClientSession
 from aiohttp_client.client_exceptions import (
@@ -380,3 +381,23 @@ async def test_message_too_big(
     msg = await asyncio.wait_for(ws.receive(), T)
     assert msg.type is WSMsgType.ERROR
     assert ws.close_code == 1009
+
+
+async def test_deflate_parameters_from_websockets_server(session: ClientSession) -> None:
+    answer = ServerPerMessageDeflateFactory(
+        server_no_context_takeover=True,
+        client_no_context_takeover=True,
+        server_max_window_bits=11,
+        client_max_window_bits=11,
+        require_client_max_window_bits=True,
+    )
+    async with serve(
+        _ws_handler, "127.0.0.1", 0, extensions=[answer], compression=None, ping_interval=None
+    ) as server:
+        port = next(iter(server.sockets)).getsockname()[1]
+        async with session.ws_connect(f"ws://127.0.0.1:{port}/", compress=15) as ws:
+            assert ws.compress == 11
+            assert ws.client_notakeover is True
+            for _ in range(3):
+                await ws.send_str("xyz" * 1000)
+                assert await asyncio.wait_for(ws.receive_str(), T) == "xyz" * 1000

@@ -17,6 +17,7 @@ import httpx
 import pytest
 import websockets
 from websockets.asyncio.client import connect
+from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFactory
 
 from aiohttp_server import web
 from aiohttp_server.web_ws import WebSocketReady, WebSocketResponse
@@ -332,3 +333,32 @@ async def test_close_frame_and_code_from_raw_client(
     # autoclose answered with a normal close frame, then the server hung up.
     assert await asyncio.wait_for(reader.read(), T) == b"\x88\x02\x03\xe8"
     writer.close()
+
+
+async def test_deflate_parameters_negotiated_with_websockets(
+    serve: Callable[[Handler], Awaitable[int]],
+) -> None:
+    negotiated: list[Any] = []
+
+    async def handler(request: web.Request) -> WebSocketResponse:
+        ws = WebSocketResponse()
+        await ws.prepare(request)
+        negotiated.append(ws.compress)
+        async for msg in ws:
+            await ws.send_str(msg.data)
+        return ws
+
+    port = await serve(handler)
+    offer = ClientPerMessageDeflateFactory(
+        server_no_context_takeover=True,
+        client_no_context_takeover=True,
+        server_max_window_bits=10,
+        client_max_window_bits=10,
+    )
+    async with _connect(port, extensions=[offer], compression=None) as client:
+        answer = client.response.headers["Sec-WebSocket-Extensions"]
+        for _ in range(3):
+            await client.send("abc" * 1000)
+            assert await asyncio.wait_for(client.recv(), T) == "abc" * 1000
+    assert answer == "permessage-deflate; server_max_window_bits=10; server_no_context_takeover"
+    assert negotiated == [10]
