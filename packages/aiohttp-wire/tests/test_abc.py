@@ -120,6 +120,10 @@ def test_cookie_jar_protocol() -> None:
     assert [m.key for m in jar] == ["b"]
     jar.clear()
     assert len(jar) == 0
+    jar.update_cookies_from_headers(["x=1; Path=/", "bad", 'y="two"; HttpOnly'], URL("http://h/"))
+    assert {m.key: m.value for m in jar} == {"x": "1", "y": "two"}
+    jar.update_cookies_from_headers([], URL("http://h/"))
+    assert len(jar) == 2
 
 
 class _Resolver(AbstractResolver):

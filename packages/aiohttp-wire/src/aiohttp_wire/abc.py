@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 import socket
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable, Generator, Iterable, Sized
+from collections.abc import Awaitable, Callable, Generator, Iterable, Sequence, Sized
 from http.cookies import BaseCookie, Morsel
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from multidict import CIMultiDict
 from yarl import URL
+
+from .cookies import parse_set_cookie_headers
 
 if TYPE_CHECKING:
     import asyncio
@@ -164,6 +166,17 @@ class AbstractCookieJar(Sized, Iterable["Morsel[str]"]):
     @abstractmethod
     def filter_cookies(self, request_url: URL) -> BaseCookie[str]:
         """The cookies to send to ``request_url``."""
+
+    def update_cookies_from_headers(self, headers: Sequence[str], response_url: URL) -> None:
+        """Store the cookies of raw ``Set-Cookie`` values received from ``response_url``.
+
+        Parsed leniently (one bad header does not drop the others), then
+        handed to :meth:`update_cookies` as ``(name, Morsel)`` pairs so that
+        same-named cookies of different paths or domains all arrive.
+        """
+        morsels = parse_set_cookie_headers(headers)
+        if morsels:
+            self.update_cookies([(m.key, m) for m in morsels], response_url)
 
 
 class AbstractStreamWriter(ABC):
