@@ -49,8 +49,8 @@ def test_changing_frozen_app_warns() -> None:
         app[key] = 1
 
 
-def test_subclassing_forbidden() -> None:
-    with pytest.raises(TypeError):
+def test_subclassing_discouraged() -> None:
+    with pytest.warns(DeprecationWarning, match="Inheritance"):
 
         class MyApp(Application):
             pass

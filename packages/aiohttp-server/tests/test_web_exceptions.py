@@ -44,7 +44,7 @@ def test_default_text_body() -> None:
     assert exc.text == "404: Not Found"
     assert exc.content_type == "text/plain"
     assert str(exc) == "Not Found"
-    assert repr(exc) == "<HTTPNotFound: Not Found>"
+    assert repr(exc) == "<HTTPNotFound Not Found not prepared>"
 
 
 def test_custom_text_reason_headers_content_type() -> None:
@@ -79,7 +79,7 @@ def test_raise_and_catch() -> None:
 def test_move_sets_location() -> None:
     exc = we.HTTPFound("/next?x=1")
     assert exc.headers["Location"] == "/next?x=1"
-    assert exc.location == URL("/next?x=1")
+    assert exc.location == "/next?x=1"
     assert exc.status == 302
 
 

@@ -170,7 +170,8 @@ def test_names_and_url_for() -> None:
     router.add_get("/plain", handler, name="plain")
     router.add_get("/u/{user}/{n:\\d+}", handler, name="user.item")
     assert router["plain"].url_for() == URL("/plain")
-    assert router["user.item"].url_for(user="a b/c", n="5") == URL("/u/a%20b%2Fc/5")
+    assert router["user.item"].url_for(user="a b/c?", n="5") == URL("/u/a%20b/c%3F/5")
+    assert router["user.item"].url_for(user="100%", n="5") == URL("/u/100%25/5")
     assert "plain" in router and len(router) == 2
     assert set(router.named_resources()) == {"plain", "user.item"}
     assert list(router) == ["plain", "user.item"]

@@ -69,7 +69,7 @@ class AppKey(Generic[_T]):
     def __init__(self, name: str, t: type[_T] | None = None) -> None:
         # Qualify the name with the defining module, like aiohttp's repr does.
         module = sys._getframe(1).f_globals.get("__name__", "")
-        self._name = f"{module}.{name}" if module and module != "__main__" else name
+        self._name = f"{module}.{name}" if module else name
         self._t = t
 
     def __lt__(self, other: object) -> bool:
@@ -188,7 +188,11 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def __init_subclass__(cls: type[Application]) -> None:
-        raise TypeError(f"Inheritance class {cls.__name__} from web.Application is forbidden")
+        warnings.warn(
+            f"Inheritance class {cls.__name__} from web.Application is discouraged",
+            DeprecationWarning,
+            stacklevel=2,
+        )
 
     # -- MutableMapping: application state -------------------------------------
 

@@ -126,9 +126,6 @@ class HTTPException(Response, Exception):
     def __str__(self) -> str:
         return self.reason or ""
 
-    def __repr__(self) -> str:
-        return f"<{self.__class__.__name__}: {self.reason}>"
-
     __hash__ = Response.__hash__
     __eq__ = Response.__eq__
 
@@ -194,7 +191,7 @@ class HTTPMove(HTTPRedirection):
             headers=headers, reason=reason, body=body, text=text, content_type=content_type
         )
         self.headers[hdrs.LOCATION] = str(location)
-        self.location = URL(location) if isinstance(location, str) else location
+        self.location = location
 
 
 class HTTPMultipleChoices(HTTPMove):

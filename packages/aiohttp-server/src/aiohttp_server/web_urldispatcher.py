@@ -91,8 +91,8 @@ _PATH_SAFE: Final = "@:!$&'()*+,;="
 
 
 def _quote_part(value: str) -> str:
-    """Quote a value for one path segment (``/`` is encoded)."""
-    return quote(value, safe=_PATH_SAFE)
+    """Quote a value substituted into a path (``/`` stays, as aiohttp's ``url_for`` keeps it)."""
+    return quote(value, safe="/" + _PATH_SAFE)
 
 
 def _requote_path(path: str) -> str:
