@@ -481,7 +481,8 @@ class _Parser(Generic[_MsgT]):
         lines = block.split(b"\r\n")
         lines.pop()
         if len(lines) > self.max_headers:
-            raise BadHttpMessage("Too many trailers" if what == "trailer" else "Too many headers")
+            kind = "trailers" if what == "trailer line" else "headers"
+            raise BadHttpMessage(f"Too many {kind}")
         if len(block) > self.max_field_size + 2:
             longest = max(map(len, lines))
             if longest > self.max_field_size:
@@ -608,7 +609,7 @@ class _Parser(Generic[_MsgT]):
         block = data[pos : end + 2]
         if not self._lenient and block.count(b"\n") != block.count(b"\r\n"):
             raise BadHttpMessage("Bare LF line ending in trailers")
-        trailers, _ = self._parse_headers(block, "trailer")
+        trailers, _ = self._parse_headers(block, "trailer line")
         self._state = _HEAD
         self._emit_end(trailers)
         return end + 4
@@ -660,7 +661,7 @@ class RequestParser(_Parser[RawRequestMessage]):
         if not path or not path.isascii() or not path.isprintable():
             raise InvalidURLError(f"Invalid request target: {target_b[:100]!r}")
 
-        headers, raw_headers = self._parse_headers(block, "request header")
+        headers, raw_headers = self._parse_headers(block, "header line")
 
         hosts = headers.getall(hdrs.HOST, None)
         if hosts is not None:
@@ -836,7 +837,7 @@ class ResponseParser(_Parser[RawResponseMessage]):
             raise BadStatusLine(line.decode("utf-8", "backslashreplace"))
         reason = reason_b.strip(b" \t").decode("utf-8", "surrogateescape")
 
-        headers, raw_headers = self._parse_headers(block, "response header")
+        headers, raw_headers = self._parse_headers(block, "header line")
 
         close = version < HttpVersion11
         conn = headers.get(hdrs.CONNECTION)
