@@ -327,3 +327,41 @@ def test_close_code_validity(code: int, valid: bool) -> None:
 def test_ping_payload_passthrough_with_mask() -> None:
     ours = WebSocketProtocol(is_client=False)
     assert feed(ours, [_masked(OP_PING, b"\x00" * 125)]) == [(WSMsgType.PING, b"\x00" * 125, None)]
+
+
+_messages = st.lists(
+    st.one_of(st.text(max_size=300), st.binary(max_size=3000)), min_size=1, max_size=8
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    _messages,
+    st.sampled_from([0, 9, 15]),
+    st.booleans(),
+    st.integers(min_value=1, max_value=500),
+)
+def test_our_client_and_server_round_trip(
+    messages: list[str | bytes], compress: int, notakeover: bool, chunk: int
+) -> None:
+    client = WebSocketProtocol(is_client=True, compress=compress, notakeover=notakeover)
+    server = WebSocketProtocol(is_client=False, compress=compress, notakeover=notakeover)
+    for message in messages:
+        if isinstance(message, str):
+            client.send_text(message)
+        else:
+            client.send_binary(message)
+    wire = client.data_to_send()
+    for i in range(0, len(wire), chunk):
+        server.receive_data(wire[i : i + chunk])
+    received = server.events_received()
+    assert [m.data for m in received] == messages
+    expected_types = [WSMsgType.TEXT if isinstance(m, str) else WSMsgType.BINARY for m in messages]
+    assert [m.type for m in received] == expected_types
+    for message in messages:
+        if isinstance(message, str):
+            server.send_text(message)
+        else:
+            server.send_binary(message)
+    client.receive_data(server.data_to_send())
+    assert [m.data for m in client.events_received()] == messages
