@@ -19,6 +19,7 @@ from aiohttp_wire.helpers import (
     TimerNoop,
     ceil_timeout,
     content_disposition_header,
+    guess_filename,
     is_ip_address,
     parse_content_type,
     parse_mimetype,
@@ -327,3 +328,26 @@ def test_timer_context_requires_task() -> None:
             pass
     finally:
         loop.close()
+
+
+def test_guess_filename() -> None:
+    class Named:
+        def __init__(self, name: object) -> None:
+            self.name = name
+
+    assert guess_filename(Named("/tmp/dir/report.pdf")) == "report.pdf"
+    assert guess_filename(Named("<stdin>"), "dflt") == "dflt"
+    assert guess_filename(Named(3), "dflt") == "dflt"
+    assert guess_filename(object()) is None
+
+
+async def test_ceil_timeout_inside_wait_for() -> None:
+    # Our deadline fires first: TimeoutError inside, the outer wait_for is unaffected.
+    async def body() -> str:
+        with pytest.raises(asyncio.TimeoutError):
+            async with ceil_timeout(0.01):
+                await asyncio.Event().wait()
+        await asyncio.sleep(0)
+        return "done"
+
+    assert await asyncio.wait_for(body(), 30) == "done"
