@@ -40,6 +40,14 @@ async def test_request_line_properties(make_request: RequestFactory) -> None:
     assert "GET /path/to%20x" in repr(req)
 
 
+async def test_url_normalises_the_host(make_request: RequestFactory) -> None:
+    req = make_request("GET", "/a%2Fb?q=1", {"Host": "WWW.Bücher.Example:8080"})
+    assert req.host == "WWW.Bücher.Example:8080"
+    assert str(req.url) == "http://www.xn--bcher-kva.example:8080/a%2Fb?q=1"
+    odd = make_request("GET", "/", {"Host": "h:notaport"})
+    assert odd.url.raw_authority == "h:notaport"
+
+
 class _Transport:
     def __init__(self, **extra: Any) -> None:
         self.extra = extra

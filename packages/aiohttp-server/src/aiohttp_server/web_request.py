@@ -290,10 +290,16 @@ class BaseRequest(MutableMapping[str, Any]):
 
     @reify
     def url(self) -> URL:
+        """The absolute URL: scheme, normalised host (lower case, IDNA) and ``rel_url``."""
         rel = self._rel_url
+        try:
+            authority = URL.build(authority=self.host).raw_authority
+        except ValueError:
+            # A Host yarl refuses to normalise is kept as sent.
+            authority = self.host
         return URL.build(
             scheme=self.scheme,
-            authority=self.host,
+            authority=authority,
             path=rel.raw_path,
             query_string=rel.raw_query_string,
             fragment=rel.raw_fragment,
