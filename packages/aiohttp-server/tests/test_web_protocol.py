@@ -24,6 +24,7 @@ from aiohttp_server.web_protocol import (
 from aiohttp_server.web_request import BaseRequest
 from aiohttp_server.web_response import Response, StreamResponse
 from aiohttp_server.web_server import Server
+from aiohttp_wire.abc import AbstractAsyncAccessLogger
 
 Handler = Callable[[BaseRequest], Awaitable[StreamResponse]]
 GUARD = 5.0
@@ -602,6 +603,22 @@ async def test_access_log_line(caplog: pytest.LogCaptureFixture) -> None:
         lines = [r.getMessage() for r in caplog.records if r.name == log.name]
         assert lines[:2] == ["GET /logged HTTP/1.1 200 yes", "GET /second HTTP/1.1 200 -"]
         client.close()
+
+
+async def test_async_access_logger() -> None:
+    lines: list[tuple[str, int]] = []
+
+    class Recorder(AbstractAsyncAccessLogger):
+        async def log(self, request: Any, response: Any, time: float) -> None:
+            await asyncio.sleep(0)
+            lines.append((request.path, response.status))
+
+    async with serve(hello, access_log_class=Recorder) as (_, port):
+        client = H11Client(*await connect(port))
+        await client.request(target="/a")
+        await client.request(target="/b")
+        client.close()
+    assert lines[:1] == [("/a", 200)]
 
 
 async def test_access_log_disabled() -> None:
