@@ -406,3 +406,20 @@ async def test_queue_eof_and_timeout() -> None:
 
 def test_json_roundtrip_helper() -> None:
     assert WSMessage(WSMsgType.TEXT, json.dumps([1]), None).json() == [1]
+
+
+async def test_close_during_receive_still_waits_for_the_reply() -> None:
+    server, accepted = await _echo_server()
+    async with server:
+        peer = await RawPeer.connect(_port(server))
+        ours = await asyncio.wait_for(accepted.get(), T)
+        receiving = asyncio.ensure_future(ours.receive())
+        await asyncio.sleep(0)  # let it start waiting
+        closing = asyncio.ensure_future(ours.close(code=4003))
+        assert (await asyncio.wait_for(receiving, T)).type is WSMsgType.CLOSING
+        assert await peer.read_frame() == (OP_CLOSE, b"\x0f\xa3")
+        assert not closing.done()
+        peer.writer.write(build_frame(OP_CLOSE, b"\x03\xe9", mask=MASK))
+        assert await asyncio.wait_for(closing, T) is True
+        assert ours.close_code == 1001
+        assert await asyncio.wait_for(peer.reader.read(), T) == b""

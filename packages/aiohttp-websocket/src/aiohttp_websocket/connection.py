@@ -543,7 +543,8 @@ class WebSocketConnection:
             return True
         if self._waiting:
             # Another task is in receive(): hand it a CLOSING message and let it
-            # finish before reading the peer's close frame here.
+            # finish before reading the peer's close frame here (unless what it
+            # got was that close frame).
             close_wait = self._close_wait = self._loop.create_future()
             reader.feed_data(WS_CLOSING_MESSAGE, 0)
             await close_wait
@@ -625,7 +626,10 @@ class WebSocketConnection:
                     # The peer is about to drop the connection: do not wait to drain.
                     await self.close(drain=False)
             elif mtype is WSMsgType.CLOSING:
-                self._set_closing(WSCloseCode.OK)
+                # Fed by our own close() (already closed) to wake this call:
+                # that close() still waits for the peer's reply.
+                if not self._closed:
+                    self._set_closing(WSCloseCode.OK)
             elif mtype is _PING and self._autoping:
                 await self.pong(msg.data)
                 continue
