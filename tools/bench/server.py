@@ -3,7 +3,11 @@
 ``python server.py --json`` starts ``server_app.py`` with this interpreter
 (so it serves with whichever ``aiohttp`` the interpreter imports) pinned to
 CPU 0 when ``taskset`` exists, loads it from CPU 1 and prints
-``{"server.text": rps, "server.json": rps, "server.echo_1k": rps}``.
+``{"server.text": rps, "server.json": rps, "server.echo_1k": rps}`` plus,
+on Linux, the same scenarios per CPU second of the server process
+(``server.text_per_cpu_s`` ...): requests served divided by the CPU time the
+server used, which stays comparable on a busy machine where wall-clock
+throughput does not.
 
 The load comes from ``wrk`` (keep-alive, one thread) when it is installed,
 otherwise from a small asyncio load generator in this process that keeps
@@ -55,9 +59,19 @@ def _pin(cpu: int) -> list[str]:
     return []
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    """User plus system CPU time of process ``pid`` (``None`` where /proc is missing)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
-def _server(python: str) -> Iterator[int]:
-    """Run ``server_app.py`` under ``python``; yield its port."""
+def _server(python: str) -> Iterator[tuple[int, int]]:
+    """Run ``server_app.py`` under ``python``; yield its port and pid."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     proc = subprocess.Popen(
         [*_pin(0), python, str(APP)],
@@ -72,7 +86,7 @@ def _server(python: str) -> Iterator[int]:
         match = re.match(r"READY (\d+)", line)
         if match is None:
             raise RuntimeError(f"server did not start: {line!r}")
-        yield int(match.group(1))
+        yield int(match.group(1)), proc.pid
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -82,7 +96,10 @@ def _server(python: str) -> Iterator[int]:
             proc.wait()
 
 
-def _wrk(port: int, method: str, path: str, body: bytes, duration: float, conns: int) -> float:
+def _wrk(
+    port: int, method: str, path: str, body: bytes, duration: float, conns: int
+) -> tuple[float, int]:
+    """Run wrk; return its requests per second and the number of requests."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(f'wrk.method = "{method}"\n')
         if body:
@@ -108,10 +125,11 @@ def _wrk(port: int, method: str, path: str, body: bytes, duration: float, conns:
         os.unlink(script.name)
     if "Non-2xx" in out or "Socket errors" in out:
         raise RuntimeError(f"wrk saw errors:\n{out}")
-    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    if match is None:
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    total = re.search(r"(\d+) requests in", out)
+    if rate is None or total is None:
         raise RuntimeError(f"unexpected wrk output:\n{out}")
-    return float(match.group(1))
+    return float(rate.group(1)), int(total.group(1))
 
 
 async def _one_connection(
@@ -139,7 +157,8 @@ async def _one_connection(
 
 async def _asyncio_load(
     port: int, method: str, path: str, body: bytes, duration: float, conns: int
-) -> float:
+) -> tuple[float, int]:
+    """Keep ``conns`` connections busy; return requests per second and the count."""
     head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
     if body:
         head += f"Content-Type: application/octet-stream\r\nContent-Length: {len(body)}\r\n"
@@ -149,23 +168,28 @@ async def _asyncio_load(
     await asyncio.gather(
         *(_one_connection(port, request, body, start + duration, counts) for _ in range(conns))
     )
-    return sum(counts) / (time.monotonic() - start)
+    return sum(counts) / (time.monotonic() - start), sum(counts)
 
 
 def measure(python: str, duration: float, conns: int) -> dict[str, float]:
     """Requests per second of each scenario against ``server_app.py`` run by ``python``."""
     results: dict[str, float] = {}
-    with _server(python) as port:
+    per_cpu: dict[str, float] = {}
+    with _server(python) as (port, pid):
         for metric, (method, path, body) in SCENARIOS.items():
             if shutil.which("wrk"):
                 # A short warm-up so that both servers start from warm caches.
                 _wrk(port, method, path, body, 1, conns)
-                results[metric] = _wrk(port, method, path, body, duration, conns)
+                cpu_before = _cpu_seconds(pid)
+                rate, count = _wrk(port, method, path, body, duration, conns)
             else:
-                results[metric] = asyncio.run(
-                    _asyncio_load(port, method, path, body, duration, conns)
-                )
-    return results
+                cpu_before = _cpu_seconds(pid)
+                rate, count = asyncio.run(_asyncio_load(port, method, path, body, duration, conns))
+            cpu_after = _cpu_seconds(pid)
+            results[metric] = rate
+            if cpu_before is not None and cpu_after is not None and cpu_after > cpu_before:
+                per_cpu[f"{metric}_per_cpu_s"] = count / (cpu_after - cpu_before)
+    return {**results, **per_cpu}
 
 
 def main() -> None:
@@ -185,11 +209,11 @@ def main() -> None:
         return
     ours = measure(sys.executable, duration, args.connections)
     real = measure(args.real_python, duration, args.connections)
-    header = f"{'metric':20} {'ours':>10} {'aiohttp':>10} {'ratio':>7}"
+    header = f"{'metric':28} {'ours':>10} {'aiohttp':>10} {'ratio':>7}"
     print(header)
     print("-" * len(header))
     for metric, value in ours.items():
-        print(f"{metric:20} {value:>10.0f} {real[metric]:>10.0f} {value / real[metric]:>7.2f}")
+        print(f"{metric:28} {value:>10.0f} {real[metric]:>10.0f} {value / real[metric]:>7.2f}")
 
 
 if __name__ == "__main__":
