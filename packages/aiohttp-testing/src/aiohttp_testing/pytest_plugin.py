@@ -88,6 +88,7 @@ class AiohttpRawServer(Protocol):
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    """aiohttp's command-line options: the loops to run on, fast teardown, loop debug."""
     parser.addoption(
         "--aiohttp-fast",
         action="store_true",
@@ -109,6 +110,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def _loop_factories(config: pytest.Config) -> dict[str, Callable[[], asyncio.AbstractEventLoop]]:
+    """The loop factories ``--aiohttp-loop`` names, by name; unknown names are an error."""
     available: dict[str, Callable[[], asyncio.AbstractEventLoop]] = {
         "pyloop": asyncio.new_event_loop
     }
