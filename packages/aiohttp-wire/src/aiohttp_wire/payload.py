@@ -192,8 +192,8 @@ class _LimitedWriter(AbstractStreamWriter):
 class Payload(ABC):
     """A body that writes itself to a stream writer.
 
-    ``content_type`` defaults to a guess from ``filename`` and then to the
-    class's ``_default_content_type``; explicit ``headers`` win over both.
+    A ``Content-Type`` in ``headers`` wins, then ``content_type``, then a
+    guess from ``filename``, then the class's ``_default_content_type``.
     """
 
     _default_content_type: str = "application/octet-stream"
@@ -212,19 +212,19 @@ class Payload(ABC):
     ) -> None:
         self._encoding = encoding
         self._filename = filename
-        self._headers: CIMultiDict[str] = CIMultiDict()
         self._value = value
+        self._headers: CIMultiDict[str] = CIMultiDict(headers) if headers else CIMultiDict()
         if content_type is not sentinel and content_type is not None:
             if not isinstance(content_type, str):
                 raise TypeError(f"content_type must be str, got {content_type!r}")
-            self._headers[hdrs.CONTENT_TYPE] = content_type
+            self._headers.setdefault(hdrs.CONTENT_TYPE, content_type)
+        elif hdrs.CONTENT_TYPE in self._headers:
+            pass
         elif filename is not None:
             guessed = mimetypes.guess_type(filename)[0]
             self._headers[hdrs.CONTENT_TYPE] = guessed or self._default_content_type
         else:
             self._headers[hdrs.CONTENT_TYPE] = self._default_content_type
-        if headers:
-            self._headers.update(headers)
 
     @property
     def size(self) -> int | None:
