@@ -521,3 +521,40 @@ async def test_server_hangs_up_mid_headers(raw_server: RawServer) -> None:
     async with asyncio.timeout(10), ClientSession() as session:
         with pytest.raises((ServerDisconnectedError, ClientResponseError)):
             await session.get(url)
+
+
+def _stale_after_first_handler(server: RawServer) -> Any:
+    """First connection: answer one request, then drop the next one unanswered."""
+    ok = respond("200 OK", [("Content-Length", "2")], b"ok")
+
+    async def handler(reader: Reader, writer: Writer) -> None:
+        first_connection = server.connections == 1
+        while True:
+            await read_request(reader)
+            writer.write(ok)
+            await writer.drain()
+            if first_connection:
+                await read_request(reader)
+                return  # closed unanswered, as by a server timing out an idle connection
+
+    return handler
+
+
+async def test_stale_pooled_connection_is_retried_for_idempotent(raw_server: RawServer) -> None:
+    url = await raw_server.start(_stale_after_first_handler(raw_server))
+    async with asyncio.timeout(10), ClientSession() as session:
+        async with session.get(url) as resp:
+            assert await resp.read() == b"ok"
+        async with session.get(url) as resp:  # the pooled connection dies: retried once
+            assert await resp.read() == b"ok"
+    assert raw_server.connections == 2
+
+
+async def test_stale_pooled_connection_not_retried_for_post(raw_server: RawServer) -> None:
+    url = await raw_server.start(_stale_after_first_handler(raw_server))
+    async with asyncio.timeout(10), ClientSession() as session:
+        async with session.get(url) as resp:
+            assert await resp.read() == b"ok"
+        with pytest.raises(ServerDisconnectedError):
+            await session.post(url, data=b"x")
+    assert raw_server.connections == 1

@@ -752,11 +752,7 @@ class ClientSession:
                 except (ServerDisconnectedError, ClientOSError):
                     conn.close()
                     # A pooled connection the server closed while idle: try once more.
-                    if (
-                        getattr(conn, "reused", False)
-                        and not retried
-                        and (req.method in _IDEMPOTENT_METHODS)
-                    ):
+                    if conn.reused and not retried and (req.method in _IDEMPOTENT_METHODS):
                         retried = True
                         continue
                     raise
