@@ -558,3 +558,51 @@ async def test_stale_pooled_connection_not_retried_for_post(raw_server: RawServe
         with pytest.raises(ServerDisconnectedError):
             await session.post(url, data=b"x")
     assert raw_server.connections == 1
+
+
+def _oversized_handler(head: bytes) -> Any:
+    async def handler(reader: Reader, writer: Writer) -> None:
+        while True:
+            await read_request(reader)
+            writer.write(head)
+            await writer.drain()
+
+    return handler
+
+
+@pytest.mark.parametrize(
+    ("head", "kwargs", "session_kwargs"),
+    [
+        (
+            b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 9000 + b"\r\nContent-Length: 0\r\n\r\n",
+            {"max_field_size": 10000},
+            {"max_field_size": 10000},
+        ),
+        (
+            b"HTTP/1.1 200 " + b"O" * 9000 + b"\r\nContent-Length: 0\r\n\r\n",
+            {"max_line_size": 10000},
+            {"max_line_size": 10000},
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\n"
+            + b"".join(b"X-%d: 1\r\n" % i for i in range(200))
+            + b"Content-Length: 0\r\n\r\n",
+            {"max_headers": 300},
+            {"max_headers": 300},
+        ),
+    ],
+    ids=["field", "status-line", "header-count"],
+)
+async def test_response_head_limits(
+    raw_server: RawServer, head: bytes, kwargs: dict[str, int], session_kwargs: dict[str, int]
+) -> None:
+    url = await raw_server.start(_oversized_handler(head))
+    async with asyncio.timeout(10), ClientSession() as session:
+        with pytest.raises(ClientResponseError) as info:
+            await session.get(url)
+        assert info.value.status == 400
+        async with session.get(url, **kwargs) as resp:
+            assert resp.status == 200
+    async with asyncio.timeout(10), ClientSession(**session_kwargs) as session:  # type: ignore[arg-type]
+        async with session.get(url) as resp:
+            assert resp.status == 200
