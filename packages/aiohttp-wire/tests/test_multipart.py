@@ -713,3 +713,31 @@ async def test_httpx_upload_over_loopback() -> None:
         await server.wait_closed()
     assert response.status_code == 200
     assert response.json() == [["field", None, 5], ["file", "big.bin", len(big)]]
+
+
+async def test_charset_field_sets_form_default() -> None:
+    body = (
+        b"--b\r\nContent-Disposition: form-data; name=_charset_\r\n\r\nwindows-1251\r\n"
+        b"--b\r\nContent-Disposition: form-data; name=t\r\n\r\n\xe6\r\n"
+        b"--b\r\nContent-Disposition: form-data; name=_charset_\r\n\r\nno-such-codec\r\n"
+        b"--b\r\nContent-Disposition: form-data; name=u\r\n\r\n\xe6\r\n--b--\r\n"
+    )
+    reader = make_reader(body, "multipart/form-data; boundary=b")
+    texts = {}
+    async for part in reader:
+        assert isinstance(part, BodyPartReader)
+        texts[part.name] = await part.text()
+    assert texts == {"t": "ж", "u": "ж"}
+    # Outside form-data the field is an ordinary part.
+    mixed = make_reader(body, "multipart/mixed; boundary=b")
+    first = await mixed.next()
+    assert isinstance(first, BodyPartReader) and first.name == "_charset_"
+
+
+async def test_many_charset_fields_do_not_recurse() -> None:
+    field = b"--b\r\nContent-Disposition: form-data; name=_charset_\r\n\r\nutf-8\r\n"
+    body = field * 5000 + b"--b\r\nContent-Disposition: form-data; name=x\r\n\r\nv\r\n--b--"
+    reader = make_reader(body, "multipart/form-data; boundary=b")
+    part = await reader.next()
+    assert isinstance(part, BodyPartReader) and part.name == "x"
+    assert await reader.next() is None

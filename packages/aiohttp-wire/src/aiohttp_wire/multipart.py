@@ -627,24 +627,42 @@ class MultipartReader:
 
     async def next(self) -> MultipartReader | BodyPartReader | None:
         """The next part, or ``None`` after the closing boundary."""
-        if self._at_eof:
-            return None
-        last = self._last_part
-        if last is not None:
-            self._last_part = None
-            await last.release()
-            if isinstance(last, MultipartReader):
-                self._scan_for_boundary = True
-            else:
-                await self._read_boundary()
-        if self._scan_for_boundary:
-            self._scan_for_boundary = False
-            await self._find_boundary_line()
-        if self._at_eof:
-            return None
-        part = await self.fetch_next_part()
-        self._last_part = part
-        return part
+        while not self._at_eof:
+            last = self._last_part
+            if last is not None:
+                self._last_part = None
+                await last.release()
+                if isinstance(last, MultipartReader):
+                    self._scan_for_boundary = True
+                else:
+                    await self._read_boundary()
+            if self._scan_for_boundary:
+                self._scan_for_boundary = False
+                await self._find_boundary_line()
+            if self._at_eof:
+                break
+            part = await self.fetch_next_part()
+            self._last_part = part
+            if (
+                self._mimetype.subtype == "form-data"
+                and isinstance(part, BodyPartReader)
+                and part.name == "_charset_"
+                and part.filename is None
+            ):
+                # RFC 7578 section 4.6: the default charset of the later text fields.
+                await self._apply_charset_field(part)
+                continue
+            return part
+        return None
+
+    async def _apply_charset_field(self, part: BodyPartReader) -> None:
+        value = (await part.read_chunk(64)).decode("ascii", "replace").strip()
+        await part.release()
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            return
+        self._default_charset = value
 
     async def release(self) -> None:
         """Skip every remaining part."""
