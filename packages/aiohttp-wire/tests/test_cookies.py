@@ -23,8 +23,11 @@ def test_parse_cookie_header_skips_invalid_pairs() -> None:
     assert parse_cookie_header("novalue; =x; a b=1; ok=1; ;;") == {"ok": "1"}
 
 
-def test_parse_cookie_header_first_wins_and_keeps_equals() -> None:
-    assert parse_cookie_header("a=1; a=2; t=x=y") == {"a": "1", "t": "x=y"}
+def test_parse_cookie_header_last_wins_and_keeps_equals() -> None:
+    assert parse_cookie_header("a=1; a=2; t=x=y") == {"a": "2", "t": "x=y"}
+    assert parse_cookie_header("a=1; a=2") == {
+        k: m.value for k, m in SimpleCookie("a=1; a=2").items()
+    }
 
 
 def test_parse_cookie_header_lenient_names() -> None:

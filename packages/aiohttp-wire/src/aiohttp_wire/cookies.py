@@ -47,8 +47,9 @@ def unquote_cookie_value(value: str) -> str:
 def parse_cookie_header(value: str) -> dict[str, str]:
     """Parse a request ``Cookie`` header into ``{name: value}``.
 
-    Pairs without ``=`` or with an unusable name are skipped; the first
-    occurrence of a name wins (the user agent lists the most specific first).
+    Pairs without ``=`` or with an unusable name are skipped; a repeated
+    name keeps its last value, as ``http.cookies.SimpleCookie`` (and so
+    aiohttp) always did.
     """
     cookies: dict[str, str] = {}
     for pair in value.split(";"):
@@ -56,7 +57,7 @@ def parse_cookie_header(value: str) -> dict[str, str]:
         if not eq:
             continue
         name = name.strip()
-        if not name or name in cookies or _BAD_NAME_RE.search(name):
+        if not name or _BAD_NAME_RE.search(name):
             continue
         cookies[name] = unquote_cookie_value(val.strip())
     return cookies
