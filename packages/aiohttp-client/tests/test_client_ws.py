@@ -401,3 +401,17 @@ async def test_deflate_parameters_from_websockets_server(session: ClientSession)
             for _ in range(3):
                 await ws.send_str("xyz" * 1000)
                 assert await asyncio.wait_for(ws.receive_str(), T) == "xyz" * 1000
+
+
+async def test_autoclose_off_then_receive_finishes_the_close(
+    session: ClientSession, ws_url: str
+) -> None:
+    ws = await session.ws_connect(ws_url, autoclose=False)
+    await ws.send_str("close-me")
+    msg = await asyncio.wait_for(ws.receive(), T)
+    assert (msg.type, msg.data) == (WSMsgType.CLOSE, 4001)
+    assert not ws.closed
+    # As aiohttp's client: the next receive() answers the close and reports CLOSED.
+    assert (await asyncio.wait_for(ws.receive(), T)).type is WSMsgType.CLOSED
+    assert ws.closed
+    assert ws.close_code == 4001

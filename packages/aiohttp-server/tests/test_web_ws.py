@@ -236,7 +236,7 @@ async def test_message_too_big_closes_1009(serve: Callable[[Handler], Awaitable[
         ws = WebSocketResponse(max_msg_size=1000)
         await ws.prepare(request)
         msg = await ws.receive()
-        errors.append(msg)
+        errors.extend((msg, ws.close_code, ws.exception()))
         return ws
 
     port = await serve(handler)
@@ -248,6 +248,9 @@ async def test_message_too_big_closes_1009(serve: Callable[[Handler], Awaitable[
     assert errors[0].type is WSMsgType.ERROR
     assert isinstance(errors[0].data, WebSocketError)
     assert errors[0].data.code == 1009
+    # As aiohttp's server: the connection failed, so its close code is abnormal.
+    assert errors[1] == 1006
+    assert errors[2] is errors[0].data
 
 
 async def test_heartbeat_without_pong(serve: Callable[[Handler], Awaitable[int]]) -> None:

@@ -62,12 +62,12 @@ def test_server_receives_websockets_client_messages() -> None:
     ours = WebSocketProtocol(is_client=False)
     events = feed(ours, peer.data_to_send())
     assert events == [
-        (WSMsgType.TEXT, "héllo", None),
-        (WSMsgType.BINARY, b"\x00\x01", None),
-        (WSMsgType.PING, b"ping!", None),
-        (WSMsgType.PONG, b"pong", None),
-        (WSMsgType.TEXT, "fragmént", None),
-        (WSMsgType.BINARY, b"", None),
+        (WSMsgType.TEXT, "héllo", ""),
+        (WSMsgType.BINARY, b"\x00\x01", ""),
+        (WSMsgType.PING, b"ping!", ""),
+        (WSMsgType.PONG, b"pong", ""),
+        (WSMsgType.TEXT, "fragmént", ""),
+        (WSMsgType.BINARY, b"", ""),
         (WSMsgType.CLOSE, 4001, "bye"),
     ]
     assert ours.close_received
@@ -157,7 +157,7 @@ def test_compressed_message_split_arbitrarily() -> None:
     wire = b"".join(peer.data_to_send())
     ours = WebSocketProtocol(is_client=False, compress=15)
     events = feed(ours, [wire[i : i + 777] for i in range(0, len(wire), 777)])
-    assert events == [(WSMsgType.BINARY, data, None)]
+    assert events == [(WSMsgType.BINARY, data, "")]
 
 
 @settings(max_examples=50)
@@ -326,7 +326,7 @@ def test_close_code_validity(code: int, valid: bool) -> None:
 
 def test_ping_payload_passthrough_with_mask() -> None:
     ours = WebSocketProtocol(is_client=False)
-    assert feed(ours, [_masked(OP_PING, b"\x00" * 125)]) == [(WSMsgType.PING, b"\x00" * 125, None)]
+    assert feed(ours, [_masked(OP_PING, b"\x00" * 125)]) == [(WSMsgType.PING, b"\x00" * 125, "")]
 
 
 _messages = st.lists(

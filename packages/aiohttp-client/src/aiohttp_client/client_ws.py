@@ -49,6 +49,8 @@ class _ClientWebSocketWriter(WebSocketWriter):
 class ClientWebSocketResponse(WebSocketConnection):
     """An open client WebSocket (what ``ws_connect`` returns)."""
 
+    _receive_finishes_close = True
+
     def __init__(
         self,
         conn: Connection,

@@ -47,6 +47,8 @@ class WebSocketReady(NamedTuple):
 class WebSocketResponse(StreamResponse, WebSocketConnection):
     """A WebSocket served from a request handler: ``await ws.prepare(request)``, then talk."""
 
+    _failure_is_abnormal = True
+
     def __init__(
         self,
         *,

@@ -293,6 +293,14 @@ class WebSocketConnection:
     _reader: WebSocketDataQueue | None
     _writer: WebSocketWriter | None
 
+    #: aiohttp's server reports a failed connection as abnormal (1006, with the
+    #: ``WebSocketError`` as ``exception()``); its client keeps the error's code.
+    _failure_is_abnormal = False
+    #: aiohttp's client finishes the closing handshake on the ``receive()``
+    #: after a CLOSE it did not auto-answer and returns CLOSED; its server
+    #: keeps returning CLOSING until ``close()`` is called.
+    _receive_finishes_close = False
+
     def _ws_init(
         self,
         *,
@@ -587,6 +595,9 @@ class WebSocketConnection:
                     raise RuntimeError("WebSocket connection is closed.")
                 return WS_CLOSED_MESSAGE
             if self._closing:
+                if self._receive_finishes_close:
+                    await self.close()
+                    return WS_CLOSED_MESSAGE
                 return WS_CLOSING_MESSAGE
             try:
                 self._waiting = True
@@ -610,6 +621,9 @@ class WebSocketConnection:
                 # transport without waiting for a reply we could not parse.
                 self._set_closing(exc.code)
                 await self.close(code=exc.code)
+                if self._failure_is_abnormal:
+                    self._exception = exc
+                    self._close_code = WSCloseCode.ABNORMAL_CLOSURE
                 return WSMessage(_ERROR, exc, None)
             except Exception as exc:
                 self._exception = exc

@@ -118,9 +118,9 @@ class WebSocketProtocol:
                         except UnicodeDecodeError:
                             self._fail_with(WSCloseCode.INVALID_TEXT, "Invalid UTF-8 text message")
                             return
-                        events.append(WSMessage(_TEXT, text, None))
+                        events.append(WSMessage(_TEXT, text, ""))
                     else:
-                        events.append(WSMessage(_BINARY, payload, None))
+                        events.append(WSMessage(_BINARY, payload, ""))
                     continue
                 self._frag_type = _TEXT if opcode == OP_TEXT else _BINARY
                 self._frag_compressed = rsv1
@@ -137,9 +137,9 @@ class WebSocketProtocol:
                 if not self._fragment(fin, payload):
                     return
             elif opcode == OP_PING:
-                events.append(WSMessage(WSMsgType.PING, payload, None))
+                events.append(WSMessage(WSMsgType.PING, payload, ""))
             elif opcode == OP_PONG:
-                events.append(WSMessage(WSMsgType.PONG, payload, None))
+                events.append(WSMessage(WSMsgType.PONG, payload, ""))
             else:
                 self._receive_close(payload)
                 return
@@ -173,11 +173,11 @@ class WebSocketProtocol:
         if not fin:
             return True
         if decoder is not None:
-            self._events.append(WSMessage(_TEXT, "".join(self._frag_text), None))
+            self._events.append(WSMessage(_TEXT, "".join(self._frag_text), ""))
             self._frag_text = []
             self._frag_decoder = None
         else:
-            self._events.append(WSMessage(_BINARY, b"".join(self._frag_parts), None))
+            self._events.append(WSMessage(_BINARY, b"".join(self._frag_parts), ""))
             self._frag_parts = []
         self._frag_type = None
         return True
