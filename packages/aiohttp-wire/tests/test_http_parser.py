@@ -921,3 +921,64 @@ async def test_stdlib_client_over_socket() -> None:
     assert msg.headers["Host"] == f"127.0.0.1:{port}"
     assert msg.chunked is True
     assert body == b"abcdefg"
+
+
+def test_http10_chunked_request_closes() -> None:
+    p = RequestParser()
+    events = p.receive_data(
+        b"POST / HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"1\r\na\r\n0\r\n\r\n"
+    )
+    assert heads(events)[0].should_close is True
+    assert body_of(events) == b"a"
+
+
+def test_response_with_both_framings_closes() -> None:
+    p = ResponseParser()
+    events = p.receive_data(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+    )
+    assert heads(events)[0].should_close is True
+
+
+# -- robustness: arbitrary input only ever raises HttpProcessingError ------------------
+
+_VALID = [_REQUESTS, _RESPONSES]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300), st.booleans())
+def test_random_bytes_never_crash(data: bytes, request: bool) -> None:
+    parser: RequestParser | ResponseParser = RequestParser() if request else ResponseParser()
+    try:
+        parser.receive_data(data)
+        parser.receive_eof()
+    except he.HttpProcessingError:
+        pass
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from([0, 1]),
+    st.lists(
+        st.tuples(st.integers(min_value=0, max_value=10_000), st.binary(min_size=0, max_size=3)),
+        min_size=1,
+        max_size=4,
+    ),
+    st.lists(st.integers(min_value=0, max_value=10_000), max_size=6),
+)
+def test_mutated_messages_never_crash(
+    which: int, edits: list[tuple[int, bytes]], cuts: list[int]
+) -> None:
+    """Valid traffic with a few bytes replaced, fed in pieces: events or a clean error."""
+    data = bytearray(_VALID[which])
+    for at, replacement in edits:
+        at %= len(data)
+        data[at : at + len(replacement)] = replacement
+    parser: RequestParser | ResponseParser = RequestParser() if which == 0 else ResponseParser()
+    try:
+        for piece in _split(bytes(data), cuts):
+            parser.receive_data(piece)
+        parser.receive_eof()
+    except he.HttpProcessingError:
+        pass

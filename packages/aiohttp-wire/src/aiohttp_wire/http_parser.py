@@ -728,6 +728,9 @@ class RequestParser(_Parser[RawRequestMessage]):
                 close = False
             if "upgrade" in tokens and hdrs.UPGRADE in headers:
                 upgrade = True
+        if chunked and version == HttpVersion10:
+            # RFC 9112 6.1: Transfer-Encoding in HTTP/1.0 is faulty framing; close after.
+            close = True
 
         compression = headers.get(hdrs.CONTENT_ENCODING)
         if compression is not None:
@@ -857,6 +860,9 @@ class ResponseParser(_Parser[RawResponseMessage]):
         elif method != "HEAD" and code >= 200 and code != 204 and code != 304:
             te = headers.getall(hdrs.TRANSFER_ENCODING, None)
             if te is not None:
+                if hdrs.CONTENT_LENGTH in headers:
+                    # RFC 9112 6.3: Transfer-Encoding wins, the connection is not reused.
+                    close = True
                 last = te[-1].rsplit(",", 1)[-1].strip(" \t").lower()
                 if last == "chunked":
                     chunked = True
