@@ -199,6 +199,32 @@ async def test_http10_without_keep_alive_closes() -> None:
 MANY_HEADERS = b"".join(b"X-%d: v\r\n" % i for i in range(200))
 
 
+async def test_http10_keep_alive_when_asked() -> None:
+    async with serve(hello) as (_, port):
+        reader, writer = await connect(port)
+        writer.write(b"GET /one HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        first = await asyncio.wait_for(reader.readuntil(b"hello /one"), GUARD)
+        assert b"Connection: keep-alive\r\n" in first
+        writer.write(b"GET /two HTTP/1.0\r\n\r\n")
+        rest = await read_all(reader)
+        assert rest.endswith(b"hello /two")
+        writer.close()
+
+
+async def test_handler_can_turn_keep_alive_off() -> None:
+    async def handler(request: BaseRequest) -> StreamResponse:
+        request.protocol.keep_alive(False)
+        return Response(text="bye")
+
+    async with serve(handler) as (_, port):
+        reader, writer = await connect(port)
+        writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /never HTTP/1.1\r\nHost: x\r\n\r\n")
+        data = await read_all(reader)
+        assert data.count(b"HTTP/1.1 200 OK") == 1
+        assert data.endswith(b"bye")
+        writer.close()
+
+
 @pytest.mark.parametrize(
     "raw",
     [
