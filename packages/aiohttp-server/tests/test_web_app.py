@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from aiohttp_server.web_app import AppKey, Application, CleanupError
-from aiohttp_server.web_exceptions import HTTPNotFound, NotAppKeyWarning
+from aiohttp_server.web_exceptions import HTTPException, HTTPNotFound, NotAppKeyWarning
 from aiohttp_server.web_request import Request
 from aiohttp_server.web_response import Response, StreamResponse
 from aiohttp_wire.typedefs import Handler
@@ -401,3 +402,45 @@ async def test_middlewares_see_their_own_app(make_request: RequestFactory) -> No
         ("root-mw-after", root),
     ]
     assert req.app is inner
+
+
+async def test_subapp_and_domain_claim_their_requests(make_request: RequestFactory) -> None:
+    async def tagged(request: Request) -> StreamResponse:
+        return Response(text=request.match_info.get("x", "") + request.path)
+
+    root = Application()
+    root.router.add_get("/early", tagged)
+    root.router.add_get("/{a}/{b}", tagged)
+    sub = Application()
+    sub.router.add_get("/in", tagged)
+    sub.router.add_post("/only-post", tagged)
+    root.add_subapp("/sub", sub)
+    root.router.add_get("/sub/plain", tagged)
+    deeper = Application()
+    deeper.router.add_get("/x", tagged)
+    root.router.add_static("/st", Path(__file__).parent)
+    root.add_subapp("/st/sub", deeper)
+    host = Application()
+    host.router.add_get("/", tagged)
+    root.add_domain("d.example", host)
+    root.freeze()
+
+    async def status(path: str, method: str = "GET", host_header: str = "h") -> int:
+        req = make_request(method, path, {"Host": host_header})
+        try:
+            resp = await root._handle(req)
+        except HTTPException as exc:
+            return exc.status
+        return resp.status
+
+    assert await status("/sub/in") == 200
+    # The sub-application answers for its prefix: 404/405 rather than "/{a}/{b}".
+    assert await status("/sub/nope") == 404
+    assert await status("/sub/only-post") == 405
+    # A plain path registered after the sub-application still wins for itself.
+    assert await status("/sub/plain") == 200
+    assert await status("/st/sub/x") == 200
+    # A domain's application answers every request for that host.
+    assert await status("/", host_header="d.example") == 200
+    assert await status("/early", host_header="d.example") == 404
+    assert await status("/early") == 200

@@ -197,29 +197,57 @@ def test_frozen_router() -> None:
         router.add_get("/", handler)
 
 
-async def test_resolution_order_is_registration_order(make_request: RequestFactory) -> None:
+async def test_most_specific_fixed_path_wins(make_request: RequestFactory) -> None:
     router = UrlDispatcher()
     router.add_get("/{name}", other)
     router.add_get("/fixed", handler)
+    router.add_get("/{a}/{b}", other)
+    router.add_get("/m/{a}/x", other)
+    router.add_get("/m/b/{c}", handler)
+    router.add_get("/q/{tail:.*}", other)
+    router.add_get("/q/z/w", handler)
+    router.add_get("/pre{a}", other)
+    router.add_get("/prefix", handler)
     router.freeze()
-    assert (await router.resolve(make_request("GET", "/fixed"))).handler is other
-    router2 = UrlDispatcher()
-    router2.add_get("/fixed", handler)
-    router2.add_get("/{name}", other)
-    router2.freeze()
-    assert (await router2.resolve(make_request("GET", "/fixed"))).handler is handler
-    assert (await router2.resolve(make_request("GET", "/zz"))).handler is other
+
+    async def resolved(path: str) -> Any:
+        return (await router.resolve(make_request("GET", path))).handler
+
+    # A plain path beats an earlier dynamic one; longer fixed prefixes beat shorter.
+    assert await resolved("/fixed") is handler
+    assert await resolved("/zz") is other
+    assert await resolved("/m/b/x") is handler
+    assert await resolved("/q/z/w") is handler
+    assert await resolved("/q/z/w/v") is other
+    assert await resolved("/prefix") is handler
+    assert await resolved("/prefoo") is other
 
 
-async def test_plain_after_prefix_keeps_order(make_request: RequestFactory, tmp_path: Path) -> None:
+async def test_same_fixed_path_keeps_registration_order(make_request: RequestFactory) -> None:
+    router = UrlDispatcher()
+    router.add_get("/c/{x}", handler)
+    router.add_get("/c/{y}", other)
+    router.add_post("/e/me", other)
+    router.add_get("/e/{n}", handler)
+    router.freeze()
+    assert (await router.resolve(make_request("GET", "/c/1"))).handler is handler
+    # A plain path without the method falls through to the dynamic one.
+    assert (await router.resolve(make_request("GET", "/e/me"))).handler is handler
+    assert (await router.resolve(make_request("POST", "/e/me"))).handler is other
+    mi = await router.resolve(make_request("PUT", "/e/me"))
+    assert isinstance(mi.http_exception, HTTPMethodNotAllowed)
+    assert mi.http_exception.allowed_methods == {"GET", "HEAD", "POST"}
+
+
+async def test_plain_path_inside_a_prefix(make_request: RequestFactory, tmp_path: Path) -> None:
     router = UrlDispatcher()
     router.add_static("/static", tmp_path)
     router.add_get("/static/special", handler)
-    router.add_get("/elsewhere", other)
+    router.add_get("/{a}/{b}", other)
     router.freeze()
-    mi = await router.resolve(make_request("GET", "/static/special"))
-    assert mi.get("filename") == "special"
-    assert (await router.resolve(make_request("GET", "/elsewhere"))).handler is other
+    assert (await router.resolve(make_request("GET", "/static/special"))).handler is handler
+    mi = await router.resolve(make_request("GET", "/static/file.txt"))
+    assert mi.get("filename") == "file.txt"
 
 
 async def test_empty_path_is_root(make_request: RequestFactory) -> None:

@@ -1,7 +1,8 @@
 """URL routing: resources, routes, the ``UrlDispatcher`` and class-based ``View``.
 
-Resolution looks plain paths up in a dict first, then tries the remaining
-resources (dynamic, static, sub-applications) in registration order.
+Resolution indexes resources by the fixed path leading to them and walks
+the request path from its longest prefix to the shortest, so that a plain
+route costs one dict lookup and the most specific resource wins.
 """
 
 from __future__ import annotations
@@ -931,15 +932,21 @@ class RoutesView(Sized, Iterable[AbstractRoute], Container[AbstractRoute]):
         return route in self._routes
 
 
-def _may_match(resource: AbstractResource, path: str) -> bool:
-    """Whether ``resource`` might claim requests for ``path``."""
-    if isinstance(resource, MatchedSubAppResource):
-        return True
-    if isinstance(resource, PrefixResource):
-        return path == resource._prefix or path.startswith(resource._prefix2)
+def _index_key(resource: AbstractResource) -> str:
+    """The fixed path that leads to ``resource``: where resolution looks for it.
+
+    A plain path is its own key; a dynamic path is keyed by the segments
+    before its first ``{``; a prefix resource (static files, sub-application)
+    by its prefix. Anything else is tried last, for every path.
+    """
+    if isinstance(resource, PlainResource):
+        return resource._path or "/"
     if isinstance(resource, DynamicResource):
-        return resource._match(path) is not None
-    return True
+        fixed = resource._formatter
+        return fixed[: fixed.index("{")].rpartition("/")[0]
+    if isinstance(resource, PrefixResource):
+        return resource._prefix
+    return ""
 
 
 class UrlDispatcher(AbstractRouter, Mapping[str, AbstractResource]):
@@ -951,10 +958,10 @@ class UrlDispatcher(AbstractRouter, Mapping[str, AbstractResource]):
         super().__init__()
         self._resources: list[AbstractResource] = []
         self._named_resources: dict[str, AbstractResource] = {}
-        # path -> plain resources registered for it, in order (the fast path).
-        self._plain: dict[str, list[PlainResource]] = {}
-        # Every other resource, in registration order.
-        self._others: list[AbstractResource] = []
+        # index key (see _index_key) -> resources under it, in registration order.
+        self._index_table: dict[str, list[AbstractResource]] = {}
+        # Sub-applications selected by a rule (add_domain): tried before paths.
+        self._matched_subapps: list[MatchedSubAppResource] = []
         self._frozen = False
 
     @property
@@ -962,44 +969,60 @@ class UrlDispatcher(AbstractRouter, Mapping[str, AbstractResource]):
         return self._frozen
 
     async def resolve(self, request: Request) -> UrlMappingMatchInfo:
-        """Find the route for ``request``; a ``MatchInfoError`` (404/405) if none."""
+        """Find the route for ``request``; a ``MatchInfoError`` (404/405) if none.
+
+        Sub-applications chosen by rule come first. Then the path is looked
+        up in the index from its longest prefix to the shortest (``/a/b``,
+        ``/a``, ``""``): the most specific fixed path wins, registration
+        order breaks ties. A sub-application whose prefix matches answers
+        for its whole subtree, its 404/405 included.
+        """
         allowed: set[str] = set()
-        path = request._rel_url.path_safe
-        plain = self._plain.get(path)
-        if plain is not None:
-            method = request._method
-            for resource in plain:
-                route = resource._routes.get(method, resource._any_route)
-                if route is not None:
-                    return UrlMappingMatchInfo({}, route)
-                allowed |= resource._allowed_methods
-        for other in self._others:
-            match_info, methods = await other.resolve(request)
+        for matched in self._matched_subapps:
+            match_info, methods = await matched.resolve(request)
             if match_info is not None:
                 return match_info
-            allowed |= methods
+        path = request._rel_url.path_safe
+        method = request._method
+        index = self._index_table
+        url_part = path
+        full_path = True
+        while True:
+            candidates = index.get(url_part)
+            if candidates is not None:
+                for resource in candidates:
+                    if type(resource) is PlainResource:
+                        # Keyed by its own path: a match only on the full path.
+                        if full_path:
+                            route = resource._routes.get(method, resource._any_route)
+                            if route is not None:
+                                return UrlMappingMatchInfo({}, route)
+                            allowed |= resource._allowed_methods
+                        continue
+                    match_info, methods = await resource.resolve(request)
+                    if match_info is not None:
+                        return match_info
+                    allowed |= methods
+            if not url_part:
+                break
+            url_part = url_part.rpartition("/")[0]
+            full_path = False
         if allowed:
             return MatchInfoError(HTTPMethodNotAllowed(request.method, allowed))
         return MatchInfoError(HTTPNotFound())
 
     def _reindex(self) -> None:
         """Rebuild the lookup tables (after prefixes change the paths)."""
-        self._plain = {}
-        self._others = []
+        self._index_table = {}
+        self._matched_subapps = []
         for resource in self._resources:
             self._index(resource)
 
     def _index(self, resource: AbstractResource) -> None:
-        if type(resource) is PlainResource:
-            path = resource._path or "/"
-            # A plain path must not jump ahead of an earlier resource that
-            # could also match it: then it keeps its place in the slow list.
-            if any(_may_match(other, path) for other in self._others):
-                self._others.append(resource)
-            else:
-                self._plain.setdefault(path, []).append(resource)
+        if isinstance(resource, MatchedSubAppResource):
+            self._matched_subapps.append(resource)
         else:
-            self._others.append(resource)
+            self._index_table.setdefault(_index_key(resource), []).append(resource)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._named_resources)
