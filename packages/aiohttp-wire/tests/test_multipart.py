@@ -503,6 +503,20 @@ async def test_from_response_releases_at_end() -> None:
     assert resp.released
 
 
+async def test_response_wrapper_with_plain_release() -> None:
+    class PlainRelease(_Response):
+        def release(self) -> None:  # type: ignore[override]
+            self.released = True
+
+    resp = PlainRelease(b"--b\r\n\r\nonly\r\n--b--\r\n", "multipart/mixed; boundary=b")
+    wrapper = MultipartReader.from_response(resp)
+    part = await wrapper.next()
+    assert isinstance(part, BodyPartReader)
+    assert await part.text() == "only"
+    assert await wrapper.next() is None
+    assert resp.released
+
+
 # MultipartWriter details
 
 

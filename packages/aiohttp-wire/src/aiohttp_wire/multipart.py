@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import inspect
 import json
 import re
 import uuid
@@ -571,8 +572,14 @@ class MultipartResponseWrapper:
         return item
 
     async def release(self) -> None:
-        """Release the underlying response (the connection goes back to the pool)."""
-        await self.resp.release()
+        """Release the underlying response (the connection goes back to the pool).
+
+        ``release()`` may be a plain method or a coroutine, depending on the
+        response class.
+        """
+        result = self.resp.release()
+        if inspect.isawaitable(result):
+            await result
 
 
 class MultipartReader:
