@@ -26,8 +26,9 @@ _ChunkCallback = Callable[[bytes], Awaitable[None]]
 _HeadersCallback = Callable[[str, Mapping[str, str]], Awaitable[None]]
 
 _LAST_CHUNK = b"0\r\n\r\n"
-# Bodies up to this size are joined with the head into one buffer; larger ones
-# go through ``writelines`` (scatter/gather where the transport supports it).
+_CHUNK_END_LAST = b"\r\n0\r\n\r\n"
+# Bodies up to this size are joined with the head (and chunk framing) into one
+# buffer; larger ones go through ``writelines`` so that they are not copied.
 _JOIN_LIMIT = 16384
 
 
@@ -45,15 +46,14 @@ def serialize_headers(status_line: str, headers: Mapping[str, str]) -> bytes:
     Raises ``ValueError`` when the start line or any header name or value
     holds CR, LF or NUL: these would let a value split the response.
     """
-    text = (
-        status_line
-        + "\r\n"
-        + "".join([f"{name}: {value}\r\n" for name, value in headers.items()])
-        + "\r\n"
-    )
-    # Our own framing holds exactly ``len(headers) + 2`` CRLFs; any other CR
-    # or LF (or a NUL) comes from a name or value.
-    expected = len(headers) + 2
+    lines = list(map(": ".join, headers.items()))
+    if lines:
+        text = status_line + "\r\n" + "\r\n".join(lines) + "\r\n\r\n"
+    else:
+        text = status_line + "\r\n\r\n"
+    # Our own framing holds exactly ``len(lines) + 2`` CRLFs; any other CR or
+    # LF (or a NUL) comes from a name or value.
+    expected = len(lines) + 2
     if text.count("\r") != expected or text.count("\n") != expected or "\0" in text:
         raise ValueError(
             "Newline, carriage return or NUL character detected in HTTP status message "
@@ -136,18 +136,14 @@ class StreamWriter(AbstractStreamWriter):
         transport.write(data)
 
     def _writelines(self, parts: list[bytes]) -> None:
+        """Write large pieces without joining them (scatter/gather where supported)."""
         transport = self._protocol.transport
         if transport is None or transport.is_closing():
             raise ConnectionResetError("Cannot write to closing transport")
-        size = 0
-        for part in parts:
-            size += len(part)
+        size = sum(map(len, parts))
         self.buffer_size += size
         self.output_size += size
-        if size <= _JOIN_LIMIT:
-            transport.write(b"".join(parts))
-        else:
-            transport.writelines(parts)
+        transport.writelines(parts)
 
     async def _headers_sent(self) -> None:
         event = self._headers_event
@@ -157,22 +153,33 @@ class StreamWriter(AbstractStreamWriter):
 
     def _send(self, chunk: bytes, last: bool) -> None:
         """Frame ``chunk`` (plus the last-chunk marker when ``last``) and write it with the head."""
-        parts: list[bytes] = []
         head = self._headers_buf
         if head is not None:
             self._headers_buf = None
-            parts.append(head)
         if self.chunked:
             if chunk:
-                parts += (b"%x\r\n" % len(chunk), chunk, b"\r\n")
-            if last:
-                parts.append(_LAST_CHUNK)
-        elif chunk:
-            parts.append(chunk)
-        if len(parts) == 1:
-            self._write(parts[0])
-        elif parts:
-            self._writelines(parts)
+                end = _CHUNK_END_LAST if last else b"\r\n"
+                if len(chunk) <= _JOIN_LIMIT:
+                    framed = b"%x\r\n%b%b" % (len(chunk), chunk, end)
+                    self._write(framed if head is None else head + framed)
+                    return
+                parts = [b"%x\r\n" % len(chunk), chunk, end]
+                if head is not None:
+                    parts.insert(0, head)
+                self._writelines(parts)
+            elif last:
+                self._write(_LAST_CHUNK if head is None else head + _LAST_CHUNK)
+            elif head is not None:
+                self._write(head)
+        elif head is None:
+            if chunk:
+                self._write(chunk)
+        elif not chunk:
+            self._write(head)
+        elif len(chunk) <= _JOIN_LIMIT:
+            self._write(head + chunk)
+        else:
+            self._writelines([head, chunk])
 
     def _limit(self, chunk: bytes) -> bytes:
         """Cut ``chunk`` to the remaining ``length`` when one is set."""

@@ -320,7 +320,23 @@ class StreamReader(AsyncStreamReaderMixin):
 
     async def readline(self) -> bytes:
         """Read up to and including ``b"\\n"`` (or to EOF)."""
+        if self._buffer and self._exception is None:
+            line = self._take_through(b"\n")
+            if line is not None:
+                return line
         return await self.readuntil(b"\n")
+
+    def _take_through(self, separator: bytes) -> bytes | None:
+        """Fast path: the bytes through ``separator`` if the first buffered chunk holds it."""
+        offset = self._buffer_offset
+        idx = self._buffer[0].find(separator, offset)
+        if idx == -1:
+            return None
+        size = idx + len(separator) - offset
+        data = self._read_nowait_chunk(size)
+        if size > self._high_water:
+            raise ValueError("Chunk too big")
+        return data
 
     async def readuntil(self, separator: bytes = b"\n") -> bytes:
         """Read up to and including ``separator`` (or to EOF).
@@ -333,6 +349,10 @@ class StreamReader(AsyncStreamReaderMixin):
             raise ValueError("Separator should be at least one-byte string")
         if self._exception is not None:
             raise self._exception
+        if self._buffer:
+            found = self._take_through(separator)
+            if found is not None:
+                return found
         parts: list[bytes] = []
         size = 0
         # The last ``seplen - 1`` bytes consumed, to find separators split across chunks.
@@ -391,8 +411,11 @@ class StreamReader(AsyncStreamReaderMixin):
         """Read whatever is buffered, waiting for data if there is none; ``b""`` at EOF."""
         if self._exception is not None:
             raise self._exception
-        while not self._buffer and not self._eof:
+        buffer = self._buffer
+        while not buffer and not self._eof:
             await self._wait("readany")
+        if len(buffer) == 1:
+            return self._read_nowait_chunk(-1)
         return self._read_nowait(-1)
 
     async def readchunk(self) -> tuple[bytes, bool]:
