@@ -10,6 +10,7 @@ are written straight to the transport. The messaging API itself lives in
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from aiohttp_websocket.connection import (
@@ -57,7 +58,7 @@ class WebSocketResponse(StreamResponse, WebSocketConnection):
         autoclose: bool = True,
         autoping: bool = True,
         heartbeat: float | None = None,
-        protocols: tuple[str, ...] | list[str] = (),
+        protocols: Iterable[str] = (),
         compress: bool = True,
         max_msg_size: int = 4 * 1024 * 1024,
         writer_limit: int = DEFAULT_LIMIT,
