@@ -192,6 +192,20 @@ async def test_chunked_framing(pair: Pair) -> None:
     assert body == b"first second third last" and complete
 
 
+async def test_chunked_large_chunks_are_not_joined(pair: Pair) -> None:
+    writer = pair.writer()
+    writer.enable_chunking()
+    writer.write_headers("HTTP/1.1 200 OK", CIMultiDict({"Transfer-Encoding": "chunked"}))
+    big = bytes(range(256)) * 400
+    await writer.write(big)
+    await writer.write_eof(big)
+    data = await pair.read_all()
+    assert f"\r\n\r\n{len(big):x}\r\n".encode() in data
+    _, body, complete = parse_response(data)
+    assert body == big + big and complete
+    assert writer.output_size == len(data)
+
+
 async def test_chunked_empty_body(pair: Pair) -> None:
     writer = pair.writer()
     writer.enable_chunking()

@@ -169,8 +169,6 @@ class StreamWriter(AbstractStreamWriter):
                 self._writelines(parts)
             elif last:
                 self._write(_LAST_CHUNK if head is None else head + _LAST_CHUNK)
-            elif head is not None:
-                self._write(head)
         elif head is None:
             if chunk:
                 self._write(chunk)
