@@ -444,3 +444,11 @@ async def test_subapp_and_domain_claim_their_requests(make_request: RequestFacto
     assert await status("/", host_header="d.example") == 200
     assert await status("/early", host_header="d.example") == 404
     assert await status("/early") == 200
+
+
+async def test_handler_args_reach_the_protocol() -> None:
+    app = Application(handler_args={"keepalive_timeout": 4.5})
+    server = app._make_handler()
+    assert app.frozen
+    protocol = server()
+    assert protocol.keepalive_timeout == 4.5

@@ -13,6 +13,7 @@ import json
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from http.cookies import SimpleCookie
+from pathlib import Path
 from typing import Any
 
 import h11
@@ -27,6 +28,7 @@ from aiohttp_server.web_exceptions import (
     HTTPNotModified,
     HTTPUnauthorized,
 )
+from aiohttp_server.web_fileresponse import FileResponse
 from aiohttp_server.web_request import FileField, Request
 from aiohttp_server.web_response import Response, StreamResponse, json_response
 from aiohttp_server.web_routedef import RouteTableDef
@@ -607,3 +609,32 @@ async def test_http10_and_bad_requests(serve: Serve) -> None:
         base, b"GET http://other.example/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
     )
     assert raw.startswith(b"HTTP/1.1 200") and raw.endswith(b"hi")
+
+
+async def test_file_response_sendfile_counts_its_bytes(serve: Serve, tmp_path: Path) -> None:
+    data = bytes(range(256)) * 4096
+    path = tmp_path / "blob.bin"
+    path.write_bytes(data)
+    lengths: asyncio.Queue[int] = asyncio.Queue()
+
+    async def download(request: Request) -> StreamResponse:
+        resp = FileResponse(path)
+        await resp.prepare(request)
+        lengths.put_nowait(resp.body_length)
+        return resp
+
+    app = Application()
+    app.router.add_get("/blob", download)
+    base = await serve(app)
+    seen: list[int] = []
+    async with httpx.AsyncClient(base_url=base, timeout=TIMEOUT) as client:
+        for _ in range(2):
+            r = await client.get("/blob")
+            assert r.content == data
+            seen.append(await asyncio.wait_for(lengths.get(), TIMEOUT))
+        r = await client.get("/blob", headers={"Range": "bytes=10-19"})
+        assert r.status_code == 206 and r.content == data[10:20]
+        seen.append(await asyncio.wait_for(lengths.get(), TIMEOUT))
+    # body_length counts head and body, as the access log's %b does.
+    assert seen[0] > len(data) and seen[0] == seen[1]
+    assert 10 < seen[2] < 1000
