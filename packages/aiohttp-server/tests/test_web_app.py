@@ -10,6 +10,7 @@ import pytest
 
 from aiohttp_server.web_app import AppKey, Application, CleanupError
 from aiohttp_server.web_exceptions import HTTPException, HTTPNotFound, NotAppKeyWarning
+from aiohttp_server.web_middlewares import middleware
 from aiohttp_server.web_request import Request
 from aiohttp_server.web_response import Response, StreamResponse
 from aiohttp_wire.typedefs import Handler
@@ -162,13 +163,14 @@ async def test_middleware_order_across_subapps(make_request: RequestFactory) -> 
     order: list[str] = []
 
     def mw(tag: str) -> Any:
-        async def middleware(request: Request, handler: Handler) -> StreamResponse:
+        @middleware
+        async def mw_impl(request: Request, handler: Handler) -> StreamResponse:
             order.append(tag + ">")
             resp = await handler(request)
             order.append("<" + tag)
             return resp
 
-        return middleware
+        return mw_impl
 
     async def leaf(request: Request) -> StreamResponse:
         order.append("handler")
@@ -189,6 +191,7 @@ async def test_middleware_order_across_subapps(make_request: RequestFactory) -> 
 async def test_middlewares_see_404(make_request: RequestFactory) -> None:
     seen: list[Any] = []
 
+    @middleware
     async def mw(request: Request, handler: Handler) -> StreamResponse:
         seen.append(request.match_info.http_exception)
         try:
@@ -370,12 +373,14 @@ async def test_middlewares_see_their_own_app(make_request: RequestFactory) -> No
     seen: list[tuple[str, Application]] = []
     root_key = AppKey("root_key", str)
 
+    @middleware
     async def root_mw(request: Request, handler: Handler) -> StreamResponse:
         seen.append(("root-mw", request.app))
         resp = await handler(request)
         seen.append(("root-mw-after", request.app))
         return resp
 
+    @middleware
     async def sub_mw(request: Request, handler: Handler) -> StreamResponse:
         seen.append(("sub-mw", request.app))
         return await handler(request)
@@ -452,3 +457,34 @@ async def test_handler_args_reach_the_protocol() -> None:
     assert app.frozen
     protocol = server()
     assert protocol.keepalive_timeout == 4.5
+
+
+async def test_old_style_middleware_factories(make_request: RequestFactory) -> None:
+    """Undecorated middlewares are aiohttp's old-style factories (deprecated)."""
+    calls: list[str] = []
+
+    async def factory(app: Application, handler: Handler) -> Handler:
+        calls.append("factory")
+
+        async def wrapped(request: Request) -> StreamResponse:
+            resp: StreamResponse = await handler(request)
+            resp.headers["X-Old"] = "1"
+            return resp
+
+        return wrapped
+
+    @middleware
+    async def new(request: Request, handler: Handler) -> StreamResponse:
+        resp: StreamResponse = await handler(request)
+        resp.headers["X-New"] = "1"
+        return resp
+
+    app = Application(middlewares=[new, factory])
+    app.router.add_get("/", ok)
+    with pytest.warns(DeprecationWarning, match="old-style middleware"):
+        app.freeze()
+    for _ in range(2):
+        resp = await app._handle(make_request("GET", "/"))
+        assert resp.headers["X-Old"] == "1" and resp.headers["X-New"] == "1"
+    # Factories run per request: their chains are never cached.
+    assert calls == ["factory", "factory"]

@@ -29,6 +29,7 @@ from aiohttp_server.web_exceptions import (
     HTTPUnauthorized,
 )
 from aiohttp_server.web_fileresponse import FileResponse
+from aiohttp_server.web_middlewares import middleware
 from aiohttp_server.web_request import FileField, Request
 from aiohttp_server.web_response import Response, StreamResponse, json_response
 from aiohttp_server.web_routedef import RouteTableDef
@@ -372,6 +373,7 @@ async def test_subapps_domains_middlewares_signals(serve: Serve) -> None:
     name_key = AppKey("name", str)
 
     def tagging(tag: str) -> Middleware:
+        @middleware
         async def mw(request: Request, handler: Handler) -> StreamResponse:
             trail.append(f"{tag}:{request.app[name_key]}")
             resp: StreamResponse = await handler(request)

@@ -16,7 +16,7 @@ import pytest
 from aiohttp_server.web_app import Application
 from aiohttp_server.web_exceptions import HTTPForbidden
 from aiohttp_server.web_fileresponse import FileResponse
-from aiohttp_server.web_middlewares import normalize_path_middleware
+from aiohttp_server.web_middlewares import middleware, normalize_path_middleware
 from aiohttp_server.web_request import FileField, Request
 from aiohttp_server.web_response import Response, StreamResponse, json_response
 from aiohttp_server.web_runner import AppRunner, TCPSite
@@ -175,6 +175,7 @@ async def test_compression(serve: Serve) -> None:
 async def test_cookies_and_subapp_middleware(serve: Serve) -> None:
     order: list[str] = []
 
+    @middleware
     async def mw(request: Request, handler: Handler) -> StreamResponse:
         order.append("mw")
         resp = await handler(request)

@@ -146,6 +146,18 @@ async def _run_as_current_app(
         match_info._current_app = prev
 
 
+def _prepare_middleware(mw: Middleware) -> tuple[Middleware, bool]:
+    """Tell new-style middlewares (``@middleware``) from old-style factories."""
+    if getattr(mw, "__middleware_version__", None) == 1:
+        return mw, True
+    warnings.warn(
+        f'old-style middleware "{mw!r}" deprecated, see #2252',
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return mw, False
+
+
 class Application(MutableMapping["str | AppKey[Any]", Any]):
     """An aiohttp web application."""
 
@@ -170,8 +182,11 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
         self.logger = logger
         self._middlewares: FrozenList[Middleware] = FrozenList(middlewares)
         # Middlewares of this app and its parents, computed at freeze time.
-        self._middlewares_handlers: tuple[Middleware, ...] = ()
+        # (middleware, new style?) of this app, computed at freeze time.
+        self._middlewares_handlers: tuple[tuple[Middleware, bool], ...] = ()
         self._run_middlewares: bool | None = None
+        # Whether chains may be cached: no old-style factory on any route.
+        self._chains_cacheable = True
         self._chain_cache: dict[tuple[Any, tuple[Application, ...]], Handler] = {}
         self._state: dict[str | AppKey[Any], Any] = {}
         self._frozen = False
@@ -320,12 +335,14 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
         self._on_startup.freeze()
         self._on_shutdown.freeze()
         self._on_cleanup.freeze()
-        self._middlewares_handlers = tuple(self._middlewares)
+        self._middlewares_handlers = tuple(_prepare_middleware(mw) for mw in self._middlewares)
         # The chain only needs building when some app on the route has middlewares.
         self._run_middlewares = bool(self._middlewares_handlers)
+        self._chains_cacheable = all(new for _, new in self._middlewares_handlers)
         for subapp in self._subapps:
             subapp.pre_freeze()
             self._run_middlewares = self._run_middlewares or bool(subapp._run_middlewares)
+            self._chains_cacheable = self._chains_cacheable and subapp._chains_cacheable
 
     def freeze(self) -> None:
         """Make the application (and its sub-applications) immutable."""
@@ -457,15 +474,19 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
             client_max_size=self._client_max_size,
         )
 
-    def _build_chain(self, handler: Handler, apps: Sequence[Application]) -> Handler:
+    async def _build_chain(self, handler: Handler, apps: Sequence[Application]) -> Handler:
         # Outermost application's first middleware runs first. Across
         # sub-applications each app's middlewares (and, innermost, the handler)
         # see that app as ``request.app``.
         nested = len(apps) > 1
         for app in reversed(apps):
-            for mw in reversed(app._middlewares_handlers):
-                # aiohttp passes the next handler by keyword: ``handler=``.
-                handler = partial(cast(Any, mw), handler=handler)
+            for mw, new_style in reversed(app._middlewares_handlers):
+                if new_style:
+                    # aiohttp passes the next handler by keyword: ``handler=``.
+                    handler = partial(cast(Any, mw), handler=handler)
+                else:
+                    # An old-style factory: ``await mw(app, handler)`` is the handler.
+                    handler = await cast(Any, mw)(app, handler)
             if nested:
                 handler = partial(_run_as_current_app, app=app, handler=handler)
         return handler
@@ -486,17 +507,17 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
         handler = match_info.handler
         if self._run_middlewares:
             apps = match_info._apps
-            if match_info.http_exception is None:
+            if match_info.http_exception is None and self._chains_cacheable:
                 key = (handler, apps)
                 chain = self._chain_cache.get(key)
                 if chain is None:
-                    chain = self._build_chain(handler, apps)
+                    chain = await self._build_chain(handler, apps)
                     if len(self._chain_cache) >= _CHAIN_CACHE_MAX:
                         self._chain_cache.clear()
                     self._chain_cache[key] = chain
                 handler = chain
             else:
-                handler = self._build_chain(handler, apps)
+                handler = await self._build_chain(handler, apps)
         return cast(StreamResponse, await handler(request))
 
     def __call__(self) -> Application:
