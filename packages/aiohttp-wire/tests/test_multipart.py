@@ -755,3 +755,38 @@ async def test_many_charset_fields_do_not_recurse() -> None:
     part = await reader.next()
     assert isinstance(part, BodyPartReader) and part.name == "x"
     assert await reader.next() is None
+
+
+async def test_curl_upload_over_loopback(tmp_path: Any) -> None:
+    upload = tmp_path / "data.bin"
+    payload = bytes(range(256)) * 2000 + b"\r\n--"
+    upload.write_bytes(payload)
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(lambda: _UploadServer(loop), "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            "curl",
+            "--silent",
+            "--show-error",
+            "--max-time",
+            "5",
+            "-H",
+            "Expect:",
+            "-F",
+            "title=héllo",
+            "-F",
+            f"doc=@{upload};filename=ré sumé.bin;type=application/x-test",
+            f"http://127.0.0.1:{port}/upload",
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await asyncio.wait_for(proc.communicate(), 10)
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert proc.returncode == 0, err
+    assert json.loads(out) == [
+        ["title", None, len("héllo".encode())],
+        ["doc", "ré sumé.bin", len(payload)],
+    ]
