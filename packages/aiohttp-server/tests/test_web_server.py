@@ -6,6 +6,8 @@ import asyncio
 import http.client
 from typing import Any
 
+import pytest
+
 from aiohttp_server.web_protocol import RequestHandler
 from aiohttp_server.web_request import BaseRequest
 from aiohttp_server.web_response import Response, StreamResponse
@@ -40,6 +42,11 @@ async def test_call_builds_request_handlers_with_options() -> None:
     assert isinstance(proto, RequestHandler)
     assert proto.keepalive_timeout == 3.0
     assert server() is not proto
+
+
+async def test_unknown_handler_option_is_rejected_up_front() -> None:
+    with pytest.raises(TypeError, match="bogus_option"):
+        Server(hello, bogus_option=1)
 
 
 async def test_serves_requests_and_counts_them() -> None:

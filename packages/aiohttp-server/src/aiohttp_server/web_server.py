@@ -7,6 +7,7 @@ connections so that they can be closed gracefully together.
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -26,6 +27,8 @@ _RequestFactory = Callable[
     BaseRequest,
 ]
 
+_HANDLER_OPTIONS = frozenset(inspect.signature(RequestHandler).parameters) - {"manager", "loop"}
+
 
 class Server:
     """Build a ``RequestHandler`` per connection, all answering with ``handler``."""
@@ -39,6 +42,10 @@ class Server:
         loop: asyncio.AbstractEventLoop | None = None,
         **kwargs: Any,
     ) -> None:
+        unknown = set(kwargs) - _HANDLER_OPTIONS
+        if unknown:
+            # Caught here rather than when the first connection arrives.
+            raise TypeError(f"Unknown RequestHandler options: {', '.join(sorted(unknown))}")
         self._loop = loop if loop is not None else asyncio.get_running_loop()
         self._connections: dict[RequestHandler, asyncio.BaseTransport] = {}
         self._kwargs = kwargs
