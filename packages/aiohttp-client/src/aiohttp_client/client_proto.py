@@ -38,6 +38,7 @@ class ResponseHandler(BaseProtocol):
         self._loop = loop
         self._should_close = False
         self._parser: HttpResponseParser | None = None
+        self._parser_key: tuple[bool, bool, int, int, int, int] | None = None
         self._messages: deque[_Message] = deque()
         self._waiter: asyncio.Future[None] | None = None
         self._exception: BaseException | None = None
@@ -210,22 +211,36 @@ class ResponseHandler(BaseProtocol):
         max_field_size: int = 8190,
         max_headers: int = 128,
     ) -> None:
-        """Set up the parser for the next response."""
+        """Set up the parser for the next response.
+
+        A kept-alive connection keeps its parser (it sits between two messages)
+        when the settings are the same; HEAD responses always get a fresh one.
+        """
         self._skip_payload = skip_payload
         self._read_timeout = read_timeout
         self._timeout_ceil_threshold = timeout_ceil_threshold
-        self._parser = HttpResponseParser(
-            self,
-            self._loop,
+        key = (
+            read_until_eof,
+            auto_decompress,
             read_bufsize,
-            max_line_size=max_line_size,
-            max_field_size=max_field_size,
-            max_headers=max_headers,
-            payload_exception=ClientPayloadError,
-            response_with_body=not skip_payload,
-            read_until_eof=read_until_eof,
-            auto_decompress=auto_decompress,
+            max_line_size,
+            max_field_size,
+            max_headers,
         )
+        if skip_payload or self._parser is None or key != self._parser_key:
+            self._parser = HttpResponseParser(
+                self,
+                self._loop,
+                read_bufsize,
+                max_line_size=max_line_size,
+                max_field_size=max_field_size,
+                max_headers=max_headers,
+                payload_exception=ClientPayloadError,
+                response_with_body=not skip_payload,
+                read_until_eof=read_until_eof,
+                auto_decompress=auto_decompress,
+            )
+            self._parser_key = None if skip_payload else key
         if read_timeout is not None:
             self._last_read = self._loop.time()
             self._arm_timeout(read_timeout)
