@@ -62,7 +62,7 @@ async def test_context_manager_request(loop: asyncio.AbstractEventLoop) -> None:
 
 def test_client_requires_a_test_server() -> None:
     with pytest.raises(TypeError, match="server must be TestServer instance"):
-        TestClient(make_app())  # type: ignore[arg-type]
+        TestClient(make_app())  # type: ignore[call-overload]
 
 
 async def test_session_request_does_not_join_relative_paths(
@@ -187,7 +187,7 @@ class _SampleCase(AioHTTPTestCase):
     async def get_application(self) -> web.Application:
         return make_app()
 
-    async def get_client(self, server: TestServer) -> TestClient:
+    async def get_client(self, server: TestServer) -> TestClient[web.Request, web.Application]:
         return TestClient(server, loop=self.loop, timeout=GUARD)
 
     async def test_index(self) -> None:
@@ -303,3 +303,10 @@ def test_make_mocked_request_belongs_to_the_app() -> None:
     req = make_mocked_request("GET", "/", app=app)
     assert req.app is app
     assert req.config_dict[key] == "value"
+
+
+def test_test_client_is_generic_like_aiohttps() -> None:
+    # pytest-aiohttp annotates with TestClient[Request, Application] at import time.
+    alias = TestClient[web.Request, web.Application]
+    assert alias.__origin__ is TestClient  # type: ignore[attr-defined]
+    assert TestClient[web.BaseRequest, None] is not None

@@ -64,7 +64,7 @@ class AiohttpClient(Protocol):
         *,
         server_kwargs: dict[str, Any] | None = None,
         **kwargs: Any,
-    ) -> TestClient: ...
+    ) -> TestClient[Any, Any]: ...
 
 
 class AiohttpServer(Protocol):
@@ -311,24 +311,24 @@ def aiohttp_raw_server(loop: asyncio.AbstractEventLoop) -> Iterator[AiohttpRawSe
 
 
 @pytest.fixture
-def aiohttp_client_cls() -> type[TestClient]:
+def aiohttp_client_cls() -> type[TestClient[Any, Any]]:
     """The class ``aiohttp_client`` instantiates; override it to use a subclass."""
     return TestClient
 
 
 @pytest.fixture
 def aiohttp_client(
-    loop: asyncio.AbstractEventLoop, aiohttp_client_cls: type[TestClient]
+    loop: asyncio.AbstractEventLoop, aiohttp_client_cls: type[TestClient[Any, Any]]
 ) -> Iterator[AiohttpClient]:
     """A ``TestClient`` for an ``Application`` or a test server, closed after the test."""
-    clients: list[TestClient] = []
+    clients: list[TestClient[Any, Any]] = []
 
     async def go(
         __param: Application | BaseTestServer,
         *,
         server_kwargs: dict[str, Any] | None = None,
         **kwargs: Any,
-    ) -> TestClient:
+    ) -> TestClient[Any, Any]:
         if isinstance(__param, Application):
             server: BaseTestServer = TestServer(__param, loop=loop, **(server_kwargs or {}))
         elif isinstance(__param, BaseTestServer):

@@ -18,7 +18,7 @@ import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Generator, Iterator
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast, overload
 from unittest import IsolatedAsyncioTestCase, mock
 
 from multidict import CIMultiDict, CIMultiDictProxy
@@ -71,6 +71,10 @@ _RUNNER_OPTIONS = ("handle_signals", "shutdown_timeout")
 
 _T = TypeVar("_T")
 _Resp = TypeVar("_Resp")
+#: What a ``TestClient`` is generic over, as in aiohttp: the request class its server
+#: builds and the application it serves (``None`` for a ``RawTestServer``).
+_RequestT = TypeVar("_RequestT", bound=BaseRequest)
+_ApplicationNone = TypeVar("_ApplicationNone", Application, None)
 
 
 def get_port_socket(
@@ -268,7 +272,7 @@ class _RequestContext(Generic[_Resp]):
             await resp.close()
 
 
-class TestClient:
+class TestClient(Generic[_RequestT, _ApplicationNone]):
     """A ``ClientSession`` bound to a test server.
 
     Its request methods join a relative path against the server's root;
@@ -277,6 +281,36 @@ class TestClient:
     """
 
     __test__ = False
+
+    @overload
+    def __init__(
+        self: TestClient[Request, Application],
+        server: TestServer,
+        *,
+        cookie_jar: AbstractCookieJar | None = None,
+        loop: asyncio.AbstractEventLoop | None = None,
+        **kwargs: Any,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: TestClient[BaseRequest, None],
+        server: RawTestServer,
+        *,
+        cookie_jar: AbstractCookieJar | None = None,
+        loop: asyncio.AbstractEventLoop | None = None,
+        **kwargs: Any,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: TestClient[_RequestT, None],
+        server: BaseTestServer,
+        *,
+        cookie_jar: AbstractCookieJar | None = None,
+        loop: asyncio.AbstractEventLoop | None = None,
+        **kwargs: Any,
+    ) -> None: ...
 
     def __init__(
         self,
@@ -317,8 +351,9 @@ class TestClient:
         return self._server
 
     @property
-    def app(self) -> Application | None:
-        return getattr(self._server, "app", None)
+    def app(self) -> _ApplicationNone:
+        """The served application, ``None`` for a ``RawTestServer``."""
+        return cast("_ApplicationNone", getattr(self._server, "app", None))
 
     @property
     def session(self) -> ClientSession:
@@ -383,7 +418,7 @@ class TestClient:
         await self._server.close()
         self._closed = True
 
-    async def __aenter__(self) -> TestClient:
+    async def __aenter__(self) -> TestClient[_RequestT, _ApplicationNone]:
         await self.start_server()
         return self
 
@@ -409,7 +444,7 @@ class AioHTTPTestCase(IsolatedAsyncioTestCase):
     async def get_server(self, app: Application) -> TestServer:
         return TestServer(app, loop=self.loop)
 
-    async def get_client(self, server: TestServer) -> TestClient:
+    async def get_client(self, server: TestServer) -> TestClient[Request, Application]:
         return TestClient(server, loop=self.loop)
 
     def get_app(self) -> Application:
