@@ -341,6 +341,37 @@ async def test_handler_error_is_500_and_logged(caplog: pytest.LogCaptureFixture)
         writer.close()
 
 
+async def test_handler_timeout_is_504() -> None:
+    async def handler(request: BaseRequest) -> StreamResponse:
+        raise asyncio.TimeoutError
+
+    async with serve(handler) as (_, port):
+        reader, writer = await connect(port)
+        writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        data = await read_all(reader)
+        assert data.startswith(b"HTTP/1.1 504 Gateway Timeout\r\n")
+        writer.close()
+
+
+async def test_debug_loop_shows_traceback() -> None:
+    async def handler(request: BaseRequest) -> StreamResponse:
+        raise KeyError("visible-in-debug")
+
+    loop = asyncio.get_running_loop()
+    loop.set_debug(True)
+    try:
+        async with serve(handler) as (_, port):
+            reader, writer = await connect(port)
+            writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            data = await read_all(reader)
+            assert data.startswith(b"HTTP/1.1 500 Internal Server Error\r\n")
+            assert b"Traceback" in data
+            assert b"visible-in-debug" in data
+            writer.close()
+    finally:
+        loop.set_debug(False)
+
+
 @pytest.mark.parametrize("result", [None, "not a response"])
 async def test_handler_returning_non_response_is_500(result: Any) -> None:
     async def handler(request: BaseRequest) -> Any:
