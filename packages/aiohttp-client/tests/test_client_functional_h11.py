@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import zlib
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import h11
 from client_peers import RawServer
 from yarl import URL
 
 from aiohttp_client.client import ClientSession
+from aiohttp_wire.multipart import MultipartWriter
 
 
 def _h11_app(requests: list[tuple[h11.Request, bytes]]) -> object:
@@ -73,3 +77,72 @@ async def test_requests_parse_under_h11_and_chunked_replies_read(raw_server: Raw
     first = dict(requests[0][0].headers)
     assert first[b"content-length"] == b"12"
     assert first[b"host"] == f"127.0.0.1:{url.port}".encode()
+
+
+async def test_body_kinds_under_h11(raw_server: RawServer, tmp_path: Path) -> None:
+    requests: list[tuple[h11.Request, bytes]] = []
+    url: URL = await raw_server.start(_h11_app(requests))  # type: ignore[arg-type]
+    file_path = tmp_path / "upload.bin"
+    file_path.write_bytes(b"file contents " * 100)
+    mp = MultipartWriter("mixed")
+    mp.append("text part")
+    mp.append_json({"j": 1})
+
+    async with asyncio.timeout(10), ClientSession() as session:
+        async with session.post(url, data=b"z" * 1000, compress=True) as resp:
+            await resp.read()
+        async with session.post(url, data=io.BytesIO(b"from a file-like")) as resp:
+            await resp.read()
+        with file_path.open("rb") as f:
+            async with session.put(url, data=f) as resp:
+                await resp.read()
+        async with session.post(url, data=mp) as resp:
+            await resp.read()
+        async with session.post(url, data=b"forced", chunked=True) as resp:
+            await resp.read()
+    (r0, b0), (_, b1), (r2, b2), (r3, b3), (r4, b4) = requests
+    h0 = dict(r0.headers)
+    assert h0[b"content-encoding"] == b"deflate"
+    assert h0[b"transfer-encoding"] == b"chunked"
+    assert zlib.decompress(b0) == b"z" * 1000
+    assert b1 == b"from a file-like"
+    assert b2 == file_path.read_bytes()
+    assert dict(r2.headers)[b"content-length"] == str(len(b2)).encode()
+    ctype = dict(r3.headers)[b"content-type"].decode()
+    assert ctype.startswith("multipart/mixed; boundary=")
+    assert b"text part" in b3
+    assert b'{"j": 1}' in b3
+    assert dict(r4.headers)[b"transfer-encoding"] == b"chunked"
+    assert b4 == b"forced"
+    assert raw_server.connections == 1
+
+
+async def test_expect_continue_under_h11(raw_server: RawServer) -> None:
+    got: list[bytes] = []
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        conn = h11.Connection(h11.SERVER)
+        body = b""
+        while True:
+            event = conn.next_event()
+            if event is h11.NEED_DATA:
+                conn.receive_data(await reader.read(65536))
+            elif isinstance(event, h11.Request):
+                assert conn.they_are_waiting_for_100_continue
+                writer.write(conn.send(h11.InformationalResponse(status_code=100, headers=[])))
+            elif isinstance(event, h11.Data):
+                body += event.data
+            elif isinstance(event, h11.EndOfMessage):
+                break
+        got.append(body)
+        out = conn.send(h11.Response(status_code=200, headers=[("Content-Length", "2")]))
+        out += conn.send(h11.Data(data=b"ok")) + conn.send(h11.EndOfMessage())
+        writer.write(out)
+        await writer.drain()
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession() as session:
+        async with session.post(url, data=b"after continue", expect100=True) as resp:
+            assert resp.status == 200
+            assert await resp.read() == b"ok"
+    assert got == [b"after continue"]
