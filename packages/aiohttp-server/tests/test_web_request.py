@@ -11,6 +11,7 @@ from yarl import URL
 
 from aiohttp_server.web_app import Application
 from aiohttp_server.web_exceptions import HTTPRequestEntityTooLarge, HTTPUnsupportedMediaType
+from aiohttp_server.web_request import FileField
 from aiohttp_wire.helpers import ETag
 from aiohttp_wire.http_version import HttpVersion10
 
@@ -256,6 +257,50 @@ async def test_post_too_large(make_request: RequestFactory) -> None:
         body=b"a=" + b"x" * 100,
         client_max_size=50,
     )
+    with pytest.raises(HTTPRequestEntityTooLarge):
+        await req.post()
+
+
+def _form(*parts: bytes) -> bytes:
+    return b"".join(b"--B\r\n" + part + b"\r\n" for part in parts) + b"--B--\r\n"
+
+
+_MULTIPART = {"Content-Type": "multipart/form-data; boundary=B"}
+
+
+async def test_post_multipart_fields_and_files(make_request: RequestFactory) -> None:
+    body = _form(
+        b'Content-Disposition: form-data; name="t"\r\n\r\nplain',
+        b'Content-Disposition: form-data; name="l"\r\n'
+        b"Content-Type: text/plain; charset=latin-1\r\n\r\n\xe9",
+        b'Content-Disposition: form-data; name="j"\r\nContent-Type: application/json\r\n\r\n{}',
+        b'Content-Disposition: form-data; name="f"; filename="a.txt"\r\n'
+        b"Content-Type: text/plain\r\n\r\nfile body",
+        b'Content-Disposition: form-data; name="e"; filename=""\r\n\r\n',
+    )
+    req = make_request("POST", "/", _MULTIPART, body=body)
+    form = await req.post()
+    assert form["t"] == "plain" and form["l"] == "é" and form["j"] == b"{}"
+    upload = form["f"]
+    assert isinstance(upload, FileField)
+    assert (upload.name, upload.filename, upload.content_type) == ("f", "a.txt", "text/plain")
+    assert upload.file.read() == b"file body"
+    assert upload.headers["Content-Type"] == "text/plain"
+    # An empty file input (filename="") is an empty field, not a file.
+    assert form["e"] == ""
+    assert await req.post() is form
+
+
+async def test_post_multipart_errors(make_request: RequestFactory) -> None:
+    nameless = _form(b"Content-Disposition: form-data\r\n\r\nx")
+    with pytest.raises(ValueError, match="missing name"):
+        await make_request("POST", "/", _MULTIPART, body=nameless).post()
+    big_file = _form(b'Content-Disposition: form-data; name="f"; filename="b"\r\n\r\n' + b"x" * 200)
+    req = make_request("POST", "/", _MULTIPART, body=big_file, client_max_size=100)
+    with pytest.raises(HTTPRequestEntityTooLarge):
+        await req.post()
+    big_field = _form(b'Content-Disposition: form-data; name="f"\r\n\r\n' + b"x" * 200)
+    req = make_request("POST", "/", _MULTIPART, body=big_field, client_max_size=100)
     with pytest.raises(HTTPRequestEntityTooLarge):
         await req.post()
 

@@ -499,9 +499,12 @@ class BaseRequest(MutableMapping[str, Any]):
         while field is not None:
             if not isinstance(field, BodyPartReader):
                 raise ValueError("Nested multipart is not supported in post()")
-            name = field.name or ""
+            name = field.name
+            if name is None:
+                raise ValueError("Multipart field missing name.")
             field_ct = field.headers.get(hdrs.CONTENT_TYPE)
-            if field.filename is not None:
+            # An empty filename is what browsers send for an empty file input.
+            if field.filename:
                 tmp = await self._loop.run_in_executor(None, tempfile.TemporaryFile)
                 chunk = await field.read_chunk(size=2**16)
                 while chunk:
