@@ -335,3 +335,77 @@ def test_near_misses_accepted(data: bytes) -> None:
     """Inputs close to the rejected ones that are valid HTTP/1.1."""
     events = RequestParser().receive_data(data)
     assert len(events) >= 2
+
+
+CHUNKED = POST + b"Transfer-Encoding: chunked\r\n\r\n"
+
+# Incomplete messages whose error is already certain: refused without waiting.
+EARLY_CASES: list[tuple[str, bytes, type[he.HttpProcessingError]]] = [
+    ("bad-method-before-line-end", b"G(T /", he.BadHttpMethod),
+    ("bad-name-before-head-end", b"GET / HTTP/1.1\r\nBad Name: x\r\n", he.InvalidHeader),
+    ("space-before-colon-early", b"GET / HTTP/1.1\r\nHost : x\r\n", he.InvalidHeader),
+    ("obs-fold-early", b"GET / HTTP/1.1\r\nX: a\r\n b\r\n", he.BadHttpMessage),
+    ("nul-in-value-early", b"GET / HTTP/1.1\r\nX: a\x00\r\n", he.InvalidHeader),
+    ("bad-version-early", b"GET / HTTP/2.0\r\n", he.BadStatusLine),
+    ("no-version-early", b"GET /\r\nHost: a\r\n", he.BadStatusLine),
+    ("bad-target-early", b"GET /\x01 HTTP/1.1\r\n", he.InvalidURLError),
+    ("bare-lf-early", b"GET / HTTP/1.1\r\nHost: a\nX", he.BadHttpMessage),
+    ("bare-lf-request-line-early", b"GET / HTTP/1.1\nHost: a", he.BadHttpMessage),
+    ("chunk-size-not-hex-early", CHUNKED + b"zz", he.TransferEncodingError),
+    ("chunk-size-signed-early", CHUNKED + b"+1", he.TransferEncodingError),
+    ("chunk-ext-lf-early", CHUNKED + b"3;a\nb", he.TransferEncodingError),
+    ("chunk-data-overrun-early", CHUNKED + b"3\r\nabcX", he.TransferEncodingError),
+    ("chunk-cr-not-lf-early", CHUNKED + b"3\r\nabc\rX", he.TransferEncodingError),
+    ("trailer-bad-name-early", CHUNKED + b"0\r\nBad Name: x\r\n", he.InvalidHeader),
+    ("trailer-bare-lf-early", CHUNKED + b"0\r\nX: y\nZ", he.BadHttpMessage),
+]
+
+RESPONSE_EARLY_CASES: list[tuple[str, bytes, type[he.HttpProcessingError]]] = [
+    ("status-not-number-early", b"HTTP/1.1 abc OK\r\n", he.BadStatusLine),
+    ("status-http2-early", b"HTTP/2.0 200 OK\r\nServer: x\r\n", he.BadStatusLine),
+    ("resp-bad-name-early", b"HTTP/1.1 200 OK\r\nBad Name: x\r\n", he.InvalidHeader),
+]
+
+
+@pytest.mark.parametrize("feed", [_feed_whole, _feed_bytewise], ids=["whole", "bytewise"])
+@pytest.mark.parametrize(
+    ("data", "exc"), [(d, e) for _, d, e in EARLY_CASES], ids=[i for i, _, _ in EARLY_CASES]
+)
+def test_request_refused_early(
+    data: bytes, exc: type[he.HttpProcessingError], feed: object
+) -> None:
+    with pytest.raises(exc):
+        feed(RequestParser(), data)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("feed", [_feed_whole, _feed_bytewise], ids=["whole", "bytewise"])
+@pytest.mark.parametrize(
+    ("data", "exc"),
+    [(d, e) for _, d, e in RESPONSE_EARLY_CASES],
+    ids=[i for i, _, _ in RESPONSE_EARLY_CASES],
+)
+def test_response_refused_early(
+    data: bytes, exc: type[he.HttpProcessingError], feed: object
+) -> None:
+    with pytest.raises(exc):
+        feed(ResponseParser(), data)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        b"GET / HTTP/1.1\r\nHost: a\r\nX-Partial: val",
+        b"GET /path?q=1 HTTP/1.1\r\n",
+        b"\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n",
+        CHUNKED + b"3;ext=1",
+        CHUNKED + b"3\r\nab",
+        CHUNKED + b"0\r\nX-T: 1\r\n",
+    ],
+)
+def test_valid_prefixes_wait(prefix: bytes) -> None:
+    """The early checks do not refuse a valid message that is merely incomplete."""
+    p = RequestParser()
+    for i in range(len(prefix)):
+        p.receive_data(prefix[i : i + 1])
+    p2 = RequestParser()
+    p2.receive_data(prefix)

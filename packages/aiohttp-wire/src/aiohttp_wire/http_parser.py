@@ -257,6 +257,8 @@ class _Parser(Generic[_MsgT]):
         self._buf = bytearray()
         self._state = _HEAD
         self._remaining = 0
+        # How much of a partial head (in ``_buf``) has already been validated.
+        self._checked = 0
         self._tail = b""
         self._events: list[Event] = []
         self._emit_head: Callable[[_MsgT], None] = self._events.append
@@ -420,6 +422,7 @@ class _Parser(Generic[_MsgT]):
             if last == -1:
                 if size > self.max_line_size:
                     raise LineTooLong("status line", self.max_line_size, size)
+                self._check_start_prefix(bytes(buf))
             elif size > self.max_field_size:
                 raise LineTooLong("header line", self.max_field_size, size)
         elif state == _TRAILERS:
@@ -440,13 +443,33 @@ class _Parser(Generic[_MsgT]):
         first = buf.find(b"\n")
         if first == -1:
             self._check_partial_line()
-            self._check_start_prefix(bytes(buf))
             return
         if first > self.max_line_size + 1:
             raise LineTooLong("status line", self.max_line_size, first)
         if buf.count(b"\n") - 1 > self.max_headers:
             raise BadHttpMessage("Too many headers")
         self._check_partial_line()
+        self._check_complete_lines()
+
+    def _check_complete_lines(self) -> None:
+        """Validate the lines of a partial head that are complete, each only once."""
+        buf = self._buf
+        last = buf.rfind(b"\r\n")
+        start = self._checked
+        if last < start or (self._lenient and buf.count(b"\n") != buf.count(b"\r\n")):
+            # Nothing new, or a response with bare LF lines: checked when complete.
+            return
+        if start == 0:
+            while buf.startswith(b"\r\n", start):
+                start += 2
+            eol = buf.find(b"\r\n", start)
+            if eol == -1:
+                return
+            self._parse_start_line(bytes(buf[start:eol]))
+            start = eol + 2
+        if last > start:
+            self._check_block(bytes(buf[start : last + 2]))
+        self._checked = last + 2
 
     def _check_start_prefix(self, line: bytes) -> None:
         """Hook: refuse a start line early when its first bytes are already wrong."""
@@ -488,8 +511,7 @@ class _Parser(Generic[_MsgT]):
             if longest > self.max_field_size:
                 raise LineTooLong(what, self.max_field_size, longest)
         if self._lenient:
-            if _LENIENT_BLOCK_RE.fullmatch(block) is None or block[0] in (32, 9):
-                raise _diagnose_block(block)
+            self._check_block(block)
             if b"\n " in block or b"\n\t" in block:
                 folded, folded_raw = _folded_pairs(block)
                 return CIMultiDictProxy(CIMultiDict(folded)), tuple(folded_raw)
@@ -508,11 +530,24 @@ class _Parser(Generic[_MsgT]):
         """The head and its body framing: a length, or ``_NO_BODY`` ... ``_UPGRADE``."""
         raise NotImplementedError
 
+    def _parse_start_line(self, line: bytes) -> Any:
+        """Validate and split a request line or status line."""
+        raise NotImplementedError
+
+    def _check_block(self, block: bytes) -> None:
+        """Validate complete header lines (each ending in CRLF)."""
+        if self._lenient:
+            if _LENIENT_BLOCK_RE.fullmatch(block) is None or block[0] in (32, 9):
+                raise _diagnose_block(block)
+        elif _STRICT_BLOCK_RE.fullmatch(block) is None:
+            raise _diagnose_block(block)
+
     def _parse_head(self, data: bytes, pos: int) -> int:
         head = self._split_head(data, pos)
         if head is None:
             return -1
         line, block, end = head
+        self._checked = 0
         if len(line) > self.max_line_size:
             raise LineTooLong("status line", self.max_line_size, len(line))
         msg, framing = self._make_message(line, block)
@@ -605,6 +640,9 @@ class _Parser(Generic[_MsgT]):
             if buf.count(b"\n") > self.max_headers:
                 raise BadHttpMessage("Too many trailers")
             self._check_partial_line()
+            last = buf.rfind(b"\r\n")
+            if last > 0:
+                self._check_block(bytes(buf[: last + 2]))
             return -1
         block = data[pos : end + 2]
         if not self._lenient and block.count(b"\n") != block.count(b"\r\n"):
@@ -635,7 +673,8 @@ class RequestParser(_Parser[RawRequestMessage]):
         if method and _TOKEN_RE.fullmatch(method) is None:
             raise BadHttpMethod(line[:100].decode("ascii", "backslashreplace"))
 
-    def _make_message(self, line: bytes, block: bytes) -> tuple[RawRequestMessage, int]:
+    def _parse_start_line(self, line: bytes) -> tuple[str, str, HttpVersion]:
+        """``method SP request-target SP HTTP-version``, each part validated."""
         if b"\n" in line:
             raise BadHttpMessage("Bare LF line ending in request line")
         parts = line.split(b" ")
@@ -660,7 +699,10 @@ class RequestParser(_Parser[RawRequestMessage]):
         path = target_b.decode("latin-1")
         if not path or not path.isascii() or not path.isprintable():
             raise InvalidURLError(f"Invalid request target: {target_b[:100]!r}")
+        return method, path, version
 
+    def _make_message(self, line: bytes, block: bytes) -> tuple[RawRequestMessage, int]:
+        method, path, version = self._parse_start_line(line)
         headers, raw_headers = self._parse_headers(block, "header line")
 
         hosts = headers.getall(hdrs.HOST, None)
@@ -824,7 +866,8 @@ class ResponseParser(_Parser[RawResponseMessage]):
             self._run(data + b"\r\n\r\n")
             self._eof()
 
-    def _make_message(self, line: bytes, block: bytes) -> tuple[RawResponseMessage, int]:
+    def _parse_start_line(self, line: bytes) -> tuple[HttpVersion, int, str]:
+        """``HTTP-version SP status-code [SP reason-phrase]``."""
         version_b, _, rest = line.partition(b" ")
         code_b, _, reason_b = rest.partition(b" ")
         version = _KNOWN_VERSIONS.get(version_b)
@@ -838,8 +881,10 @@ class ResponseParser(_Parser[RawResponseMessage]):
         code = int(code_b)
         if code < 100:
             raise BadStatusLine(line.decode("utf-8", "backslashreplace"))
-        reason = reason_b.strip(b" \t").decode("utf-8", "surrogateescape")
+        return version, code, reason_b.strip(b" \t").decode("utf-8", "surrogateescape")
 
+    def _make_message(self, line: bytes, block: bytes) -> tuple[RawResponseMessage, int]:
+        version, code, reason = self._parse_start_line(line)
         headers, raw_headers = self._parse_headers(block, "header line")
 
         close = version < HttpVersion11
