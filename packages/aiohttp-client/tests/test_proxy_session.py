@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import ssl
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 import trustme
@@ -164,3 +165,50 @@ async def test_proxy_down() -> None:
     async with ClientSession() as session:
         with pytest.raises(ClientProxyConnectionError):
             await session.get("http://origin.test/", proxy=f"http://127.0.0.1:{port}")
+
+
+async def test_trust_env_takes_proxy_from_environment(
+    http_origin: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    async with Proxy() as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        async with asyncio.timeout(10):
+            async with ClientSession() as session, session.get(f"{http_origin}/direct") as r:
+                assert await r.read() == b"/direct"  # trust_env off: the variable is ignored
+            assert proxy.heads == []
+            async with (
+                ClientSession(trust_env=True) as session,
+                session.get(f"{http_origin}/via") as r,
+            ):
+                assert await r.read() == f"{http_origin}/via".encode()
+            assert len(proxy.heads) == 1
+            monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+            async with (
+                ClientSession(trust_env=True) as session,
+                session.get(f"{http_origin}/bypass") as r,
+            ):
+                assert await r.read() == b"/bypass"
+            assert len(proxy.heads) == 1
+
+
+async def test_trust_env_reads_netrc_credentials(
+    stdlib_server: URL, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    netrc = tmp_path / "netrc"
+    netrc.write_text(f"machine {stdlib_server.host} login user password secret\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    for name in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    expected = BasicAuth("user", "secret").encode()
+    async with asyncio.timeout(10):
+        async with ClientSession(trust_env=True) as session:
+            async with session.get(stdlib_server / "echo") as r:
+                headers = {k.lower(): v for k, v in (await r.json())["headers"]}
+            assert headers["authorization"] == expected
+        async with ClientSession() as session:
+            async with session.get(stdlib_server / "echo") as r:
+                headers = {k.lower(): v for k, v in (await r.json())["headers"]}
+            assert "authorization" not in headers
