@@ -87,6 +87,16 @@ async def test_httpx_get_json_post_and_keep_alive(port: int) -> None:
         assert len(ports) == 1
 
 
+async def test_many_concurrent_clients_get_their_own_answers(port: int) -> None:
+    limits = httpx.Limits(max_connections=20)
+    async with httpx.AsyncClient(timeout=GUARD, limits=limits) as client:
+        bodies = [f"body-{i}".encode() * (i + 1) for i in range(100)]
+        resps = await asyncio.gather(
+            *(client.post(f"http://127.0.0.1:{port}/echo", content=b) for b in bodies)
+        )
+    assert [r.content for r in resps] == bodies
+
+
 async def test_httpx_streamed_chunked_upload(port: int) -> None:
     async def body() -> AsyncIterator[bytes]:
         for i in range(50):
