@@ -7,6 +7,7 @@ import ssl
 import threading
 from collections.abc import AsyncIterator, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from aiohttp_client.client_exceptions import (
     ServerFingerprintMismatch,
 )
 from aiohttp_client.client_reqrep import Fingerprint
-from aiohttp_client.connector import TCPConnector
+from aiohttp_client.connector import TCPConnector, UnixConnector
 from aiohttp_client.cookiejar import CookieJar
 
 
@@ -246,3 +247,34 @@ async def test_timeout_connect_is_honoured(session_factory: Any) -> None:
     )
     with pytest.raises(ConnectionTimeoutError):
         await session.get("http://hanging.test/")
+
+
+async def test_unix_connector(tmp_path: Path) -> None:
+    path = str(tmp_path / "http.sock")
+    connections = 0
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                target = head.split(b" ")[1]
+                head = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(target)
+                writer.write(head + target)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_unix_server(handler, path)
+    try:
+        async with asyncio.timeout(10), ClientSession(connector=UnixConnector(path)) as session:
+            for target in ("/a", "/b?c=d"):
+                async with session.get(f"http://localhost{target}") as resp:
+                    assert await resp.read() == target.encode()
+        assert connections == 1
+    finally:
+        server.close()
+        await server.wait_closed()
