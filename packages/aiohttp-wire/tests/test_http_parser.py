@@ -982,3 +982,171 @@ def test_mutated_messages_never_crash(
         parser.receive_eof()
     except he.HttpProcessingError:
         pass
+
+
+# -- differential: h11 serialises random messages, we must read back the same ----------
+
+_token = st.text(
+    alphabet="!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    min_size=1,
+    max_size=12,
+)
+_value = st.text(
+    alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=0, max_size=30
+).map(lambda v: v.strip())
+_reserved = {"host", "content-length", "transfer-encoding", "connection", "upgrade"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    method=st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH", "PURGE"]),
+    path=st.text(alphabet="abcdefghij0123456789-._~%/", max_size=20),
+    query=st.text(alphabet="abc=&123", max_size=12),
+    headers=st.lists(st.tuples(_token, _value), max_size=8).map(
+        lambda hs: [(n, v) for n, v in hs if n.lower() not in _reserved]
+    ),
+    chunks=st.lists(st.binary(min_size=1, max_size=50), max_size=4),
+    chunked=st.booleans(),
+    cuts=st.lists(st.integers(min_value=0, max_value=2000), max_size=5),
+)
+def test_h11_roundtrip_requests(
+    method: str,
+    path: str,
+    query: str,
+    headers: list[tuple[str, str]],
+    chunks: list[bytes],
+    chunked: bool,
+    cuts: list[int],
+) -> None:
+    target = "/" + path + ("?" + query if query else "")
+    body = b"".join(chunks)
+    framing = (
+        [("Transfer-Encoding", "chunked")] if chunked else [("Content-Length", str(len(body)))]
+    )
+    conn = h11.Connection(h11.CLIENT)
+    data = conn.send(
+        h11.Request(method=method, target=target, headers=[("Host", "h"), *headers, *framing])
+    )
+    for chunk in chunks:
+        data += conn.send(h11.Data(data=chunk))
+    data += conn.send(h11.EndOfMessage())
+    p = RequestParser()
+    events: list[Event] = []
+    for piece in _split(data, cuts):
+        events += p.receive_data(piece)
+    (msg,) = heads(events)
+    assert msg.method == method
+    assert msg.path == target
+    assert msg.chunked is chunked
+    assert [(n.decode(), v.decode()) for n, v in msg.raw_headers[1:-1]] == headers
+    for name, value in headers:
+        assert value in msg.headers.getall(name)
+    assert body_of(events) == body
+    assert isinstance(events[-1], EndOfMessage)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    status=st.integers(min_value=200, max_value=599).filter(lambda s: s not in (204, 304)),
+    headers=st.lists(st.tuples(_token, _value), max_size=8).map(
+        lambda hs: [(n, v) for n, v in hs if n.lower() not in _reserved]
+    ),
+    chunks=st.lists(st.binary(min_size=1, max_size=50), max_size=4),
+    chunked=st.booleans(),
+    cuts=st.lists(st.integers(min_value=0, max_value=2000), max_size=5),
+)
+def test_h11_roundtrip_responses(
+    status: int,
+    headers: list[tuple[str, str]],
+    chunks: list[bytes],
+    chunked: bool,
+    cuts: list[int],
+) -> None:
+    body = b"".join(chunks)
+    framing = (
+        [("Transfer-Encoding", "chunked")] if chunked else [("Content-Length", str(len(body)))]
+    )
+    conn = h11.Connection(h11.SERVER)
+    conn.receive_data(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+    conn.next_event()
+    data = conn.send(h11.Response(status_code=status, headers=[*headers, *framing]))
+    for chunk in chunks:
+        data += conn.send(h11.Data(data=chunk))
+    data += conn.send(h11.EndOfMessage())
+    p = ResponseParser()
+    events: list[Event] = []
+    for piece in _split(data, cuts):
+        events += p.receive_data(piece)
+    (msg,) = heads(events)
+    assert msg.code == status
+    assert msg.chunked is chunked
+    for name, value in headers:
+        assert value in msg.headers.getall(name)
+    assert body_of(events) == body
+    assert isinstance(events[-1], EndOfMessage)
+
+
+# -- over a real socket: the stdlib HTTP server answers, our response parser reads ------
+
+
+async def test_stdlib_server_responses_over_socket() -> None:
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            if self.path == "/chunked":
+                self.send_response(200)
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                for part in (b"alpha", b"beta"):
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+                self.wfile.write(b"0\r\n\r\n")
+            else:
+                body = b"plain body"
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    loop = asyncio.get_running_loop()
+
+    class Client(BaseProtocol):
+        def __init__(self) -> None:
+            super().__init__(loop)
+            self.parser = HttpResponseParser(self, loop, 2**16, read_until_eof=True)
+            self.queue: asyncio.Queue[tuple[RawResponseMessage, StreamReader]] = asyncio.Queue()
+
+        def data_received(self, data: bytes) -> None:
+            messages, _, _ = self.parser.feed_data(data)
+            for item in messages:
+                self.queue.put_nowait(item)
+
+    try:
+        transport, client = await loop.create_connection(
+            Client, "127.0.0.1", server.server_address[1]
+        )
+        transport.write(
+            b"GET /chunked HTTP/1.1\r\nHost: x\r\n\r\nGET /plain HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
+        msg, payload = await asyncio.wait_for(client.queue.get(), 10)
+        assert msg.code == 200
+        assert msg.chunked is True
+        assert msg.headers["Server"].startswith("BaseHTTP")
+        assert await asyncio.wait_for(payload.read(), 10) == b"alphabeta"
+        msg, payload = await asyncio.wait_for(client.queue.get(), 10)
+        assert msg.headers["Content-Length"] == "10"
+        assert await asyncio.wait_for(payload.read(), 10) == b"plain body"
+        transport.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
