@@ -992,7 +992,7 @@ _token = st.text(
     max_size=12,
 )
 _value = st.text(
-    alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=0, max_size=30
+    alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=0, max_size=30
 ).map(lambda v: v.strip())
 _reserved = {"host", "content-length", "transfer-encoding", "connection", "upgrade"}
 
