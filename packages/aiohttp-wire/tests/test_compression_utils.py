@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import gzip
 import sys
@@ -284,3 +285,45 @@ def test_set_zlib_backend(monkeypatch: pytest.MonkeyPatch) -> None:
     data = c.compress_sync(b"x") + c.flush()
     assert ZLibDecompressor().decompress_sync(data) == b"x"
     assert created == ["c", "d"]
+
+
+async def test_compress_calls_keep_their_order_around_the_executor() -> None:
+    """A small chunk compressed while a large one is in the executor waits for it."""
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        c = ZLibCompressor(encoding="gzip", executor=executor, max_sync_chunk_size=1024)
+        started = asyncio.Event()
+
+        async def compress_big() -> bytes:
+            started.set()
+            return await c.compress(RAW)
+
+        big = asyncio.ensure_future(compress_big())
+        await started.wait()  # the big chunk holds the lock and is in the executor
+        assert c._lock.locked()
+        small = await c.compress(b"after")
+        assert big.done()
+        assert gzip.decompress((await big) + small + c.flush()) == RAW + b"after"
+
+
+def test_buffered_decompressor_new_input_twice_while_pending() -> None:
+    data = brotli.compress(RAW, quality=5)
+    thirds = [data[: len(data) // 3], data[len(data) // 3 : 2 * len(data) // 3]]
+    thirds.append(data[2 * len(data) // 3 :])
+    d = BrotliDecompressor()
+    out = [d.decompress_sync(thirds[0], 10)]
+    out.append(d.decompress_sync(thirds[1], 10))  # pending output first: this input is held
+    assert d.unconsumed_tail == thirds[1]
+    out.append(d.decompress_sync(thirds[2], 10))  # still held input comes before the new one
+    assert all(len(piece) == 10 for piece in out)
+    out.append(d.flush())
+    assert b"".join(out) == RAW
+
+
+def test_unbounded_call_drains_pending_output_first() -> None:
+    data = zstd.compress(RAW)
+    d = ZSTDDecompressor()
+    first = d.decompress_sync(data, 100)
+    assert len(first) == 100
+    assert d.unconsumed_tail  # the pending-output marker
+    assert first + d.decompress_sync(b"") == RAW
+    assert d.unconsumed_tail == b""

@@ -376,3 +376,65 @@ async def test_drain_while_paused_fails_when_the_connection_drops(pair: Pair) ->
     pair.protocol.connection_lost(None)
     with pytest.raises(ConnectionResetError):
         await asyncio.wait_for(task, 5)
+
+
+async def test_compression_flag_true_means_deflate(pair: Pair) -> None:
+    writer = pair.writer()
+    writer.enable_compression(True)  # type: ignore[arg-type]
+    writer.write_headers("HTTP/1.1 200 OK", CIMultiDict({"Connection": "close"}))
+    await writer.write(b"tiny")  # the zlib header leaves with the head
+    written = len(pair.writes)
+    await writer.write(b"more")  # the compressor keeps small input: nothing to write
+    assert len(pair.writes) == written
+    await writer.write_eof()
+    _, body, _ = parse_response(await pair.read_all())
+    assert zlib.decompress(body) == b"tinymore"
+
+
+async def test_large_write_to_closing_transport_raises(pair: Pair) -> None:
+    writer = pair.writer()
+    writer.write_headers("HTTP/1.1 200 OK", CIMultiDict())
+    pair.transport.close()
+    with pytest.raises(ConnectionResetError, match="Cannot write to closing transport"):
+        await writer.write(b"x" * 100_000)
+
+
+async def test_headers_callback_when_write_eof_comes_first(pair: Pair) -> None:
+    events: list[str] = []
+
+    async def on_headers_sent(status_line: str, headers: Any) -> None:
+        events.append(status_line)
+
+    writer = pair.writer(on_headers_sent=on_headers_sent)
+    writer.write_headers("GET / HTTP/1.1", CIMultiDict({"Host": "x"}))
+    await writer.write_eof()
+    assert events == ["GET / HTTP/1.1"]
+
+
+async def test_write_eof_waits_for_the_peer_when_paused(pair: Pair) -> None:
+    pair.transport.set_write_buffer_limits(high=1, low=0)
+    writer = pair.writer()
+    writer.write_headers("HTTP/1.1 200 OK", CIMultiDict({"Connection": "close"}))
+    body = b"w" * 2_000_000
+    started = asyncio.Event()
+
+    async def finish() -> None:
+        started.set()
+        await writer.write_eof(body)
+
+    task = asyncio.ensure_future(finish())
+    await started.wait()
+    assert pair.protocol.writing_paused
+    assert not task.done()
+    loop = asyncio.get_running_loop()
+
+    async def consume() -> int:
+        received = 0
+        while received < writer.output_size:
+            data = await loop.sock_recv(pair.peer, 1 << 20)
+            assert data
+            received += len(data)
+        return received
+
+    received, _ = await asyncio.wait_for(asyncio.gather(consume(), task), 10)
+    assert received == writer.output_size

@@ -85,8 +85,7 @@ class BaseProtocol(asyncio.Protocol):
         if waiter is None:
             return
         self._drain_waiter = None
-        if waiter.done():
-            return
+        # The waiter is shielded from its waiters' cancellation: it is still pending.
         if exc is None:
             waiter.set_exception(ConnectionResetError("Connection lost"))
         else:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import zlib
+from abc import ABC, abstractmethod
 from concurrent.futures import Executor
 from typing import Any, Final
 
@@ -260,7 +261,7 @@ class _Pending(bytes):
 _PENDING: Final = _Pending(b"\x00")
 
 
-class _BufferedDecompressor:
+class _BufferedDecompressor(ABC):
     """Bounded-output driver for decoders that buffer their input internally.
 
     Output beyond ``max_length`` stays in the decoder (or, when the decoder
@@ -272,11 +273,13 @@ class _BufferedDecompressor:
         self._extra = b""
         self._held = b""
 
+    @abstractmethod
     def _step(self, data: bytes, max_length: int) -> bytes:
-        raise NotImplementedError
+        """Feed ``data`` to the decoder, returning about ``max_length`` bytes (``0``: all)."""
 
+    @abstractmethod
     def _has_output(self) -> bool:
-        raise NotImplementedError
+        """Whether the decoder holds output it could produce without more input."""
 
     def decompress_sync(self, data: bytes, max_length: int = 0) -> bytes:
         """Decompress, returning at most ``max_length`` bytes (``0``: unbounded)."""

@@ -180,10 +180,9 @@ class StreamWriter(AbstractStreamWriter):
             self._writelines([head, chunk])
 
     def _limit(self, chunk: bytes) -> bytes:
-        """Cut ``chunk`` to the remaining ``length`` when one is set."""
+        """Cut ``chunk`` to the remaining ``length`` (only called when one is set)."""
         length = self.length
-        if length is None:
-            return chunk
+        assert length is not None
         size = len(chunk)
         if length >= size:
             self.length = length - size
