@@ -11,12 +11,15 @@ Two layers:
   aiohttp's names. They feed each body into a ``StreamReader`` (decompressing
   it when asked) and hand back ``(message, payload)`` pairs.
 
-The head is located with ``bytes.find`` and validated and split with a few
-precompiled regular expressions over the whole header block, so the work per
-message is a handful of C-level passes rather than a loop per byte or per
-line. Requests are parsed strictly (RFC 9112 with no leniency that could be
-used for request smuggling); responses accept what real servers send
-(bare LF line ends, obs-fold, read-until-close bodies).
+The head is located with ``bytes.find``, the whole header block is validated
+by one precompiled regular expression and then split with ``split`` /
+``partition``, so the work per message is a handful of C-level passes rather
+than a loop per byte. Partial heads are checked as lines complete, so that an
+error never waits for the rest of the message.
+
+Requests are parsed strictly (RFC 9112, with no leniency that could be used
+for request smuggling); responses accept what real servers send (bare LF line
+ends, obs-fold, read-until-close bodies).
 """
 
 from __future__ import annotations
