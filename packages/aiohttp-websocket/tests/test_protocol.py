@@ -365,3 +365,36 @@ def test_our_client_and_server_round_trip(
             server.send_binary(message)
     client.receive_data(server.data_to_send())
     assert [m.data for m in client.events_received()] == messages
+
+
+_frames = st.builds(
+    lambda opcode, payload, fin, rsv1, masked: build_frame(
+        opcode, payload, fin=fin, rsv1=rsv1, mask=MASK if masked else None
+    ),
+    st.sampled_from([0, 1, 2, 3, 8, 9, 10, 11]),
+    st.one_of(st.binary(max_size=40), st.text(max_size=20).map(str.encode)),
+    st.booleans(),
+    st.booleans(),
+    st.booleans(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(st.binary(max_size=64), _frames), max_size=12),
+    st.booleans(),
+    st.sampled_from([0, 15]),
+    st.sampled_from([0, 16]),
+)
+def test_garbage_never_raises(
+    chunks: list[bytes], is_client: bool, compress: int, max_msg_size: int
+) -> None:
+    ours = WebSocketProtocol(is_client=is_client, compress=compress, max_msg_size=max_msg_size)
+    for chunk in chunks:
+        ours.receive_data(chunk)
+    events = ours.events_received()
+    for msg in events[:-1]:
+        assert msg.type in (WSMsgType.TEXT, WSMsgType.BINARY, WSMsgType.PING, WSMsgType.PONG)
+    if events and events[-1].type is WSMsgType.ERROR:
+        assert events[-1].data.code in (1002, 1007, 1009)
+        assert ours.error is events[-1].data
