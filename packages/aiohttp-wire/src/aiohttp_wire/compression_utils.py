@@ -90,7 +90,6 @@ class ZLibBackend:
         return getattr(self._module, name)
 
 
-ZLibBackendWrapper = ZLibBackend
 _zlib_backend = ZLibBackend(zlib)
 
 
