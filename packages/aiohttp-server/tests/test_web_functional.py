@@ -20,6 +20,7 @@ import h11
 import httpx
 import pytest
 
+from aiohttp_server import web_exceptions as we
 from aiohttp_server.web_app import AppKey, Application
 from aiohttp_server.web_exceptions import (
     HTTPBadRequest,
@@ -640,3 +641,61 @@ async def test_file_response_sendfile_counts_its_bytes(serve: Serve, tmp_path: P
     # body_length counts head and body, as the access log's %b does.
     assert seen[0] > len(data) and seen[0] == seen[1]
     assert 10 < seen[2] < 1000
+
+
+def _make_exception(cls: type[we.HTTPException]) -> we.HTTPException:
+    if issubclass(cls, we.HTTPMove):
+        return cls("/elsewhere")
+    if cls is we.HTTPMethodNotAllowed:
+        return cls("GET", ["POST"])
+    if cls is we.HTTPRequestEntityTooLarge:
+        return cls(max_size=1, actual_size=2)
+    if cls is we.HTTPUnavailableForLegalReasons:
+        return cls("https://authority.example/")
+    return cls()
+
+
+ALL_EXCEPTIONS = [
+    cls
+    for name in we.__all__
+    if isinstance(cls := getattr(we, name), type)
+    and issubclass(cls, we.HTTPException)
+    and cls.status_code > 0
+]
+
+
+async def test_every_http_exception_raised_and_returned(serve: Serve) -> None:
+    async def raised(request: Request) -> StreamResponse:
+        raise _make_exception(ALL_EXCEPTIONS[int(request.match_info["i"])])
+
+    async def returned(request: Request) -> StreamResponse:
+        return _make_exception(ALL_EXCEPTIONS[int(request.match_info["i"])])
+
+    app = Application()
+    app.router.add_get("/raised/{i}", raised)
+    app.router.add_get("/returned/{i}", returned)
+    base = await serve(app)
+
+    def check_all() -> list[str]:
+        problems = []
+        conn = http.client.HTTPConnection(*_addr(base), timeout=TIMEOUT)
+        try:
+            for i, cls in enumerate(ALL_EXCEPTIONS):
+                for how in ("raised", "returned"):
+                    conn.request("GET", f"/{how}/{i}")
+                    resp = conn.getresponse()
+                    body = resp.read()
+                    code = cls.status_code
+                    expected = b"" if code in (204, 205, 304) else f"{code}: ".encode()
+                    if code == 413:
+                        expected = b"Maximum request body size 1 exceeded"
+                    if resp.status != code or not body.startswith(expected):
+                        problems.append(f"{cls.__name__} {how}: {resp.status} {body[:40]!r}")
+                    if issubclass(cls, we.HTTPMove) and resp.getheader("Location") != "/elsewhere":
+                        problems.append(f"{cls.__name__} {how}: no Location")
+        finally:
+            conn.close()
+        return problems
+
+    # One keep-alive connection throughout: every answer is framed correctly.
+    assert await asyncio.to_thread(check_all) == []
