@@ -104,7 +104,7 @@ def stdlib_server() -> Iterator[URL]:
     """``ThreadingHTTPServer`` on a loopback port, serving the routes of ``_Handler``."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield URL(f"http://127.0.0.1:{server.server_address[1]}")

@@ -74,7 +74,7 @@ def server() -> Iterator[tuple[str, Counter]]:
     counter = Counter()
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(counter))
     httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}", counter
     httpd.shutdown()
@@ -95,7 +95,7 @@ def tls_server(ca: trustme.CA) -> Iterator[tuple[str, Counter, bytes]]:
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     cert.configure_cert(ctx)
     httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     der = ssl.PEM_cert_to_DER_cert(cert.cert_chain_pems[0].bytes().decode())
     yield f"https://127.0.0.1:{httpd.server_address[1]}", counter, der
