@@ -124,6 +124,11 @@ _STATUS_RE: Final = re.compile(rb"[0-9]{3}")
 # A whole header block, each line ending in CRLF. Strict: token names, no
 # whitespace before the colon, values of VCHAR / obs-text / SP / HTAB only.
 _STRICT_BLOCK_RE: Final = re.compile(rb"(?:[%s]+:[\t\x20-\x7e\x80-\xff]*\r\n)*" % _TCHAR)
+# The common case of the strict form: one space after the colon, a value that
+# neither starts nor ends with whitespace (nothing to trim).
+_SIMPLE_BLOCK_RE: Final = re.compile(
+    rb"(?:[%s]+: [\x21-\x7e\x80-\xff][\t\x20-\x7e\x80-\xff]*(?<![ \t])\r\n)*" % _TCHAR
+)
 # Lenient (responses): obs-fold continuation lines, any byte but NUL/CR/LF.
 _LENIENT_BLOCK_RE: Final = re.compile(rb"(?:(?:[%s]+:|[ \t])[^\x00\r\n]*\r\n)*" % _TCHAR)
 _CHUNK_SIZE_RE: Final = re.compile(rb"([0-9A-Fa-f]+)[ \t]*(?:;[^\x00\r\n]*)?")
@@ -513,6 +518,13 @@ class _Parser(Generic[_MsgT]):
             longest = max(map(len, lines))
             if longest > self.max_field_size:
                 raise LineTooLong(what, self.max_field_size, longest)
+        slines = block.decode("utf-8", "surrogateescape").split("\r\n")
+        slines.pop()
+        if _SIMPLE_BLOCK_RE.fullmatch(block) is not None:
+            # The usual shape, ``Name: value`` with nothing to trim: split at ": ".
+            headers = CIMultiDict([(n, v) for n, _, v in [line.partition(": ") for line in slines]])
+            raw = tuple([(n, v) for n, _, v in [line.partition(b": ") for line in lines]])
+            return CIMultiDictProxy(headers), raw
         if self._lenient:
             self._check_block(block)
             if b"\n " in block or b"\n\t" in block:
@@ -521,8 +533,6 @@ class _Parser(Generic[_MsgT]):
         elif _STRICT_BLOCK_RE.fullmatch(block) is None:
             raise _diagnose_block(block)
         # Validated: every line is ``name:value``; split both views the same way.
-        slines = block.decode("utf-8", "surrogateescape").split("\r\n")
-        slines.pop()
         headers = CIMultiDict(
             [(n, v.strip(" \t")) for n, _, v in [line.partition(":") for line in slines]]
         )
