@@ -91,7 +91,14 @@ class BenchResult:
 def _clean_env() -> dict[str, str]:
     """The environment for a child: nothing steering its imports towards our tree."""
     env = dict(os.environ)
-    for name in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "VIRTUAL_ENV"):
+    # AIOHTTP_NO_EXTENSIONS is set by --no-extensions only, so the report says what ran.
+    for name in (
+        "PYTHONPATH",
+        "PYTHONHOME",
+        "PYTHONSTARTUP",
+        "VIRTUAL_ENV",
+        "AIOHTTP_NO_EXTENSIONS",
+    ):
         env.pop(name, None)
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
@@ -304,6 +311,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="one round, and --quick to each script that offers it",
     )
+    parser.add_argument(
+        "--no-extensions",
+        action="store_true",
+        help="run the real aiohttp without its C speedups (AIOHTTP_NO_EXTENSIONS=1)",
+    )
     parser.add_argument("--rounds", type=int, default=2, help="runs per side (default 2)")
     parser.add_argument(
         "--cache", type=Path, default=DEFAULT_CACHE, help="venv for the real aiohttp"
@@ -324,9 +336,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ours = probe("ours", sys.executable)
     real_python = args.real_python or ensure_real_python(args.cache)
     real = probe("aiohttp", real_python)
+    if args.no_extensions:
+        real.env["AIOHTTP_NO_EXTENSIONS"] = "1"
     for interp in (ours, real):
         where = interp.aiohttp_file or "no importable aiohttp"
         print(f"{interp.label:8} {interp.python}: aiohttp {interp.aiohttp_version} ({where})")
+    speedups = "without" if args.no_extensions else "with"
+    print(f"the real aiohttp runs {speedups} its C extensions")
     print(f"{len(scripts)} benchmark(s), {rounds} round(s) each, best value kept\n")
 
     results = []
@@ -340,6 +356,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args.output.parent.mkdir(parents=True, exist_ok=True)
     report = _report(results, ours, real, rounds, args.quick)
+    report["aiohttp_extensions"] = not args.no_extensions
     args.output.write_text(json.dumps(report, indent=2) + "\n")
     print(f"\nwrote {args.output}")
     return 1 if any(res.errors for res in results) else 0

@@ -315,3 +315,18 @@ def test_script_runs_outside_the_repository_environment(
     assert code == 0
     metric = report["benchmarks"]["wire"]["metrics"]["clean"]  # type: ignore[index]
     assert metric == {"ours": 1.0, "aiohttp": 1.0, "ratio": 1.0}
+
+
+def test_no_extensions_reaches_only_the_real_side(
+    bench_dir: Path, real_python: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AIOHTTP_NO_EXTENSIONS", "1")  # inherited: must not reach ours
+    (bench_dir / "wire.py").write_text(
+        "import json, os\n"
+        'print(json.dumps({"pure": float(os.environ.get("AIOHTTP_NO_EXTENSIONS") == "1")}))\n'
+    )
+    code, report = _run(bench_dir, real_python, "--quick", "--no-extensions")
+    assert code == 0
+    assert report["aiohttp_extensions"] is False
+    metric = report["benchmarks"]["wire"]["metrics"]["pure"]  # type: ignore[index]
+    assert metric == {"ours": 0.0, "aiohttp": 1.0, "ratio": 0.0}
