@@ -420,6 +420,49 @@ async def test_large_body_streams_with_small_buffer() -> None:
         client.close()
 
 
+async def test_slow_reader_pauses_the_transport() -> None:
+    paused = asyncio.Event()
+    go = asyncio.Event()
+    buffered: list[int] = []
+
+    class PausingHandler(RequestHandler):
+        def pause_reading(self) -> None:
+            super().pause_reading()
+            paused.set()
+
+    class PausingServer(Server):
+        def __call__(self) -> RequestHandler:
+            return PausingHandler(self, loop=asyncio.get_running_loop(), read_bufsize=4096)
+
+    async def handler(request: BaseRequest) -> StreamResponse:
+        await go.wait()
+        buffered.append(request.content.total_bytes)
+        size = 0
+        async for chunk in request.content.iter_any():
+            size += len(chunk)
+        return Response(text=str(size))
+
+    server = PausingServer(handler)
+    srv = await asyncio.get_running_loop().create_server(server, "127.0.0.1", 0)
+    port = srv.sockets[0].getsockname()[1]
+    try:
+        total = 2 * 1024 * 1024
+        reader, writer = await connect(port)
+        writer.write(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % total)
+        writer.write(b"y" * total)
+        await asyncio.wait_for(paused.wait(), GUARD)
+        go.set()
+        resp = await asyncio.wait_for(reader.readuntil(str(total).encode()), GUARD)
+        assert resp.startswith(b"HTTP/1.1 200 OK\r\n")
+        # When the handler looked, the server had stopped reading far short of the body.
+        assert buffered[0] < total // 4
+        writer.close()
+    finally:
+        srv.close()
+        await server.shutdown(1.0)
+        await srv.wait_closed()
+
+
 async def test_unread_body_is_discarded_before_next_request() -> None:
     async def handler(request: BaseRequest) -> StreamResponse:
         return Response(text=f"{request.method} {request.path}")
