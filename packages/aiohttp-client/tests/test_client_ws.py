@@ -415,3 +415,12 @@ async def test_autoclose_off_then_receive_finishes_the_close(
     assert (await asyncio.wait_for(ws.receive(), T)).type is WSMsgType.CLOSED
     assert ws.closed
     assert ws.close_code == 4001
+
+
+async def test_receive_after_close_keeps_returning_closed(
+    session: ClientSession, ws_url: str
+) -> None:
+    ws = await session.ws_connect(ws_url)
+    assert await asyncio.wait_for(ws.close(), T) is True
+    for _ in range(10):
+        assert (await ws.receive()).type is WSMsgType.CLOSED

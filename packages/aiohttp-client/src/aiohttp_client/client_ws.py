@@ -50,6 +50,7 @@ class ClientWebSocketResponse(WebSocketConnection):
     """An open client WebSocket (what ``ws_connect`` returns)."""
 
     _receive_finishes_close = True
+    _closed_receive_limit = None
 
     def __init__(
         self,

@@ -44,9 +44,6 @@ __all__ = [
 #: Write-buffer threshold after which senders wait for the transport to drain.
 DEFAULT_LIMIT: Final = 2**16
 
-#: ``receive()`` calls on a closed connection before it raises instead.
-_CLOSED_RECEIVE_LIMIT: Final = 5
-
 _TEXT: Final = WSMsgType.TEXT
 _BINARY: Final = WSMsgType.BINARY
 _CLOSE: Final = WSMsgType.CLOSE
@@ -300,6 +297,9 @@ class WebSocketConnection:
     #: after a CLOSE it did not auto-answer and returns CLOSED; its server
     #: keeps returning CLOSING until ``close()`` is called.
     _receive_finishes_close = False
+    #: ``receive()`` calls on a closed connection before it raises
+    #: ``RuntimeError`` (aiohttp's server: 5; its client never raises).
+    _closed_receive_limit: int | None = 5
 
     def _ws_init(
         self,
@@ -590,9 +590,11 @@ class WebSocketConnection:
             if self._waiting:
                 raise RuntimeError("Concurrent call to receive() is not allowed")
             if self._closed:
-                self._conn_lost += 1
-                if self._conn_lost >= _CLOSED_RECEIVE_LIMIT:
-                    raise RuntimeError("WebSocket connection is closed.")
+                limit = self._closed_receive_limit
+                if limit is not None:
+                    self._conn_lost += 1
+                    if self._conn_lost >= limit:
+                        raise RuntimeError("WebSocket connection is closed.")
                 return WS_CLOSED_MESSAGE
             if self._closing:
                 if self._receive_finishes_close:
