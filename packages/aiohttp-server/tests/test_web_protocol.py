@@ -476,6 +476,16 @@ async def test_unread_body_is_discarded_before_next_request() -> None:
         client.close()
 
 
+async def test_lingering_gives_up_on_a_body_that_never_ends() -> None:
+    async with serve(hello, lingering_time=0.05) as (_, port):
+        reader, writer = await connect(port)
+        writer.write(b"POST /stalled HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nsome")
+        # The answer comes, then the server stops waiting for the rest and closes.
+        data = await read_all(reader)
+        assert data.endswith(b"hello /stalled")
+        writer.close()
+
+
 async def test_body_read_after_response_raises_payload_access_error() -> None:
     requests: list[BaseRequest] = []
 

@@ -31,6 +31,7 @@ from yarl import URL
 
 from aiohttp_wire.abc import AbstractAccessLogger, AbstractAsyncAccessLogger
 from aiohttp_wire.base_protocol import BaseProtocol
+from aiohttp_wire.helpers import ceil_timeout
 from aiohttp_wire.http_exceptions import HttpProcessingError
 from aiohttp_wire.http_parser import HttpRequestParser, RawRequestMessage
 from aiohttp_wire.http_version import HttpVersion10
@@ -525,7 +526,9 @@ class RequestHandler(BaseProtocol):
         """Discard an unread request body, for at most ``lingering_time`` seconds."""
         if self._lingering_time:
             with suppress(asyncio.TimeoutError, Exception):
-                await asyncio.wait_for(_discard(payload), self._lingering_time)
+                async with ceil_timeout(self._lingering_time, self._timeout_ceil_threshold):
+                    while not payload.is_eof():
+                        await payload.readany()
         if payload.is_eof() and payload.exception() is None:
             return True
         payload.set_exception(_PAYLOAD_ACCESS_ERROR)
@@ -579,12 +582,6 @@ class RequestHandler(BaseProtocol):
         resp = Response(status=status, text=text, content_type=content_type)
         resp.force_close()
         return resp
-
-
-async def _discard(payload: StreamReader) -> None:
-    """Read and drop ``payload`` to its end."""
-    while not payload.is_eof():
-        await payload.readany()
 
 
 def _copy_exception(exc: HTTPException) -> Response:
