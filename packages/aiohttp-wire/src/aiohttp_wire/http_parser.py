@@ -272,7 +272,6 @@ class _Parser(Generic[_MsgT]):
         self._emit_head: Callable[[_MsgT], None] = self._events.append
         self._emit_body: Callable[[bytes], None] = self._collect_body
         self._emit_end: Callable[[CIMultiDictProxy[str]], None] = self._collect_end
-        self._on_chunk_begin: Callable[[], None] = _noop
         self._on_chunk_end: Callable[[], None] = _noop
 
     # -- public sans-I/O API -----------------------------------------------------------
@@ -605,7 +604,6 @@ class _Parser(Generic[_MsgT]):
                 return eol + 2
             start = eol + 2
             end = start + size
-            self._on_chunk_begin()
             if end + 2 > n:
                 self._state = _CHUNK_DATA
                 self._remaining = size
@@ -1070,7 +1068,8 @@ class HttpParser(Generic[_MsgT]):
         self._payload = sink
         # The core feeds the body straight into the payload until the message ends.
         core._emit_body = sink.feed_data
-        core._on_chunk_begin = sink.begin_http_chunk_receiving
+        if msg.chunked:
+            sink.begin_http_chunk_receiving()
         core._on_chunk_end = sink.end_http_chunk_receiving
 
     def _on_end(self, trailers: CIMultiDictProxy[str]) -> None:
@@ -1083,7 +1082,6 @@ class HttpParser(Generic[_MsgT]):
         core = self._core
         self._payload = None
         core._emit_body = _drop
-        core._on_chunk_begin = _noop
         core._on_chunk_end = _noop
 
     def _fail_payload(self, exc: HttpProcessingError) -> None:
