@@ -8,6 +8,8 @@ must not wait for bytes that will not come.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aiohttp_wire import http_exceptions as he
 from aiohttp_wire.http_parser import RequestParser, ResponseParser
@@ -409,3 +411,24 @@ def test_valid_prefixes_wait(prefix: bytes) -> None:
         p.receive_data(prefix[i : i + 1])
     p2 = RequestParser()
     p2.receive_data(prefix)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(REQUEST_CASES + EARLY_CASES),
+    st.lists(st.integers(min_value=0, max_value=20_000), max_size=6),
+)
+def test_any_split_gives_the_same_error(
+    case: tuple[str, bytes, type[he.HttpProcessingError]], cuts: list[int]
+) -> None:
+    _, data, exc = case
+    points = sorted({c % (len(data) + 1) for c in cuts})
+    pieces = [data[a:b] for a, b in zip([0, *points], [*points, len(data)], strict=True)]
+
+    def feed_all() -> None:
+        parser = RequestParser()
+        for piece in pieces:
+            parser.receive_data(piece)
+
+    with pytest.raises(exc):
+        feed_all()
