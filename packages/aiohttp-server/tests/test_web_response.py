@@ -314,6 +314,32 @@ async def test_compression_gzip_from_accept(make_request: RequestFactory) -> Non
     assert zlib.decompress(raw, 16 + zlib.MAX_WBITS) == body
 
 
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("gzip;q=0, deflate", "deflate"),
+        ("deflate;q=0, gzip;q=0.5", "gzip"),
+        ("GZIP", "gzip"),
+        ("gzip;q=0", None),
+        ("gzip;q=zz", None),
+        ("br, zstd", None),
+        ("", None),
+    ],
+)
+async def test_compression_negotiation(
+    make_request: RequestFactory, accept: str, expected: str | None
+) -> None:
+    for resp in (Response(body=b"n" * 200), StreamResponse()):
+        resp.enable_compression()
+        req = make_request("GET", "/", {"Accept-Encoding": accept})
+        await resp.prepare(req)
+        headers = req._payload_writer.headers
+        assert headers is not None
+        assert headers.get("Content-Encoding") == expected
+        # A negotiated coding makes the response vary on Accept-Encoding.
+        assert headers.get("Vary") == (None if expected is None else "Accept-Encoding")
+
+
 async def test_compression_forced_deflate_in_executor(make_request: RequestFactory) -> None:
     body = b"y" * 5000
     resp = Response(body=body, zlib_executor_size=10)

@@ -18,6 +18,7 @@ __all__ = [
     "ETAG_ANY",
     "LIST_QUOTED_ETAG_RE",
     "QUOTED_ETAG_RE",
+    "accepted_codings",
     "format_http_date",
     "parse_content_type",
     "parse_etag_list",
@@ -95,6 +96,25 @@ def parse_content_type(raw: str | None) -> tuple[str, MappingProxyType[str, str]
         _CT_CACHE.clear()
     _CT_CACHE[raw] = result
     return result
+
+
+def accepted_codings(header: str) -> set[str]:
+    """The content codings an ``Accept-Encoding`` value accepts (``q=0`` excluded)."""
+    accepted: set[str] = set()
+    for item in header.split(","):
+        coding, _, params = item.partition(";")
+        coding = coding.strip().lower()
+        if not coding:
+            continue
+        q = params.strip().lower()
+        if q.startswith("q="):
+            try:
+                if float(q[2:]) <= 0:
+                    continue
+            except ValueError:
+                continue
+        accepted.add(coding)
+    return accepted
 
 
 def parse_http_date(value: str | None) -> datetime.datetime | None:

@@ -21,7 +21,7 @@ from aiohttp_wire.abc import AbstractStreamWriter
 from aiohttp_wire.helpers import ETag
 from aiohttp_wire.typedefs import LooseHeaders, PathLike
 
-from .helpers import ETAG_ANY, format_http_date
+from .helpers import ETAG_ANY, accepted_codings, format_http_date
 from .web_exceptions import (
     HTTPForbidden,
     HTTPNotFound,
@@ -50,25 +50,6 @@ _COMPRESSED_TYPES: Final = {
 _OCTET_STREAM: Final = "application/octet-stream"
 
 
-def _accepted_codings(header: str) -> set[str]:
-    """Codings the client accepts (``q=0`` excluded)."""
-    accepted: set[str] = set()
-    for item in header.split(","):
-        coding, _, params = item.partition(";")
-        coding = coding.strip().lower()
-        if not coding:
-            continue
-        q = params.strip().lower()
-        if q.startswith("q="):
-            try:
-                if float(q[2:]) <= 0:
-                    continue
-            except ValueError:
-                continue
-        accepted.add(coding)
-    return accepted
-
-
 class FileResponse(StreamResponse):
     """Send a file, honouring Range, If-Range and the conditional headers."""
 
@@ -94,7 +75,7 @@ class FileResponse(StreamResponse):
         """
         varies = False
         if accept_encoding:
-            accepted = _accepted_codings(accept_encoding)
+            accepted = accepted_codings(accept_encoding)
             for coding, ext in _ENCODING_EXTENSIONS:
                 sibling = self._path.with_name(self._path.name + ext)
                 try:

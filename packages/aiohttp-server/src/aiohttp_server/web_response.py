@@ -35,6 +35,7 @@ from . import __version__
 from .helpers import (
     ETAG_ANY,
     QUOTED_ETAG_RE,
+    accepted_codings,
     format_http_date,
     parse_content_type,
     parse_http_date,
@@ -69,7 +70,19 @@ class ContentCoding(enum.Enum):
     identity = "identity"
 
 
-_CODINGS_BY_VALUE = {c.value: c for c in ContentCoding}
+_NEGOTIABLE = (ContentCoding.deflate, ContentCoding.gzip)
+
+
+def _negotiate_coding(request: BaseRequest) -> ContentCoding | None:
+    """The first of our codings (deflate, then gzip) the client accepts, if any."""
+    header = request.headers.get(hdrs.ACCEPT_ENCODING)
+    if not header:
+        return None
+    accepted = accepted_codings(header)
+    for coding in _NEGOTIABLE:
+        if coding.value in accepted:
+            return coding
+    return None
 
 
 def _no_body_status(status: int) -> bool:
@@ -488,11 +501,10 @@ class StreamResponse(MutableMapping[str, Any]):
             return
         if self._must_be_empty_body:
             return
-        accept = request.headers.get(hdrs.ACCEPT_ENCODING, "").lower()
-        for coding in ContentCoding:
-            if coding is not ContentCoding.identity and coding.value in accept:
-                self._apply_coding(coding)
-                return
+        coding = _negotiate_coding(request)
+        if coding is not None:
+            self._headers.add(hdrs.VARY, hdrs.ACCEPT_ENCODING)
+            self._apply_coding(coding)
 
     def _apply_coding(self, coding: ContentCoding) -> None:
         assert self._payload_writer is not None
@@ -761,11 +773,9 @@ class Response(StreamResponse):
         if coding is None:
             if self._must_be_empty_body:
                 return
-            accept = request.headers.get(hdrs.ACCEPT_ENCODING, "").lower()
-            for candidate in ContentCoding:
-                if candidate is not ContentCoding.identity and candidate.value in accept:
-                    coding = candidate
-                    break
+            coding = _negotiate_coding(request)
+            if coding is not None:
+                self._headers.add(hdrs.VARY, hdrs.ACCEPT_ENCODING)
         if coding is None or coding is ContentCoding.identity:
             return
         data = bytes(body)
