@@ -1,3 +1,9 @@
-"""``aiohttp.base_protocol``: re-exports from nothing yet."""
+"""``aiohttp.base_protocol``: re-exports from aiohttp_wire."""
 
-__all__: list[str] = []
+from aiohttp_wire.base_protocol import (
+    BaseProtocol as BaseProtocol,
+)
+
+__all__ = [
+    "BaseProtocol",
+]

@@ -1,3 +1,9 @@
-"""``aiohttp.client_middleware_digest_auth``: re-exports from nothing yet."""
+"""``aiohttp.client_middleware_digest_auth``: re-exports from aiohttp_client."""
 
-__all__: list[str] = []
+from aiohttp_client.client_middleware_digest_auth import (
+    DigestAuthMiddleware as DigestAuthMiddleware,
+)
+
+__all__ = [
+    "DigestAuthMiddleware",
+]

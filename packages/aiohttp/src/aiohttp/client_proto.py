@@ -1,3 +1,9 @@
-"""``aiohttp.client_proto``: re-exports from nothing yet."""
+"""``aiohttp.client_proto``: re-exports from aiohttp_client."""
 
-__all__: list[str] = []
+from aiohttp_client.client_proto import (
+    ResponseHandler as ResponseHandler,
+)
+
+__all__ = [
+    "ResponseHandler",
+]

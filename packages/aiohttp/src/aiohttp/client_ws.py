@@ -1,3 +1,13 @@
-"""``aiohttp.client_ws``: re-exports from nothing yet."""
+"""``aiohttp.client_ws``: re-exports from aiohttp_client."""
 
-__all__: list[str] = []
+from aiohttp_client.client_ws import (
+    DEFAULT_WS_CLIENT_TIMEOUT as DEFAULT_WS_CLIENT_TIMEOUT,
+    ClientWSTimeout as ClientWSTimeout,
+    ClientWebSocketResponse as ClientWebSocketResponse,
+)
+
+__all__ = [
+    "DEFAULT_WS_CLIENT_TIMEOUT",
+    "ClientWSTimeout",
+    "ClientWebSocketResponse",
+]

@@ -1,3 +1,19 @@
-"""``aiohttp.connector``: re-exports from nothing yet."""
+"""``aiohttp.connector``: re-exports from aiohttp_client."""
 
-__all__: list[str] = []
+from aiohttp_client.connector import (
+    AddrInfoType as AddrInfoType,
+    BaseConnector as BaseConnector,
+    Connection as Connection,
+    SocketFactoryType as SocketFactoryType,
+    TCPConnector as TCPConnector,
+    UnixConnector as UnixConnector,
+)
+
+__all__ = [
+    "AddrInfoType",
+    "BaseConnector",
+    "Connection",
+    "SocketFactoryType",
+    "TCPConnector",
+    "UnixConnector",
+]

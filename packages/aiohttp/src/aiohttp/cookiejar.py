@@ -1,3 +1,11 @@
-"""``aiohttp.cookiejar``: re-exports from nothing yet."""
+"""``aiohttp.cookiejar``: re-exports from aiohttp_client."""
 
-__all__: list[str] = []
+from aiohttp_client.cookiejar import (
+    CookieJar as CookieJar,
+    DummyCookieJar as DummyCookieJar,
+)
+
+__all__ = [
+    "CookieJar",
+    "DummyCookieJar",
+]

@@ -1,3 +1,9 @@
-"""``aiohttp.formdata``: re-exports from nothing yet."""
+"""``aiohttp.formdata``: re-exports from aiohttp_wire."""
 
-__all__: list[str] = []
+from aiohttp_wire.formdata import (
+    FormData as FormData,
+)
+
+__all__ = [
+    "FormData",
+]

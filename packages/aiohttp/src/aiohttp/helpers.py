@@ -1,3 +1,51 @@
-"""``aiohttp.helpers``: re-exports from nothing yet."""
+"""``aiohttp.helpers``: re-exports from aiohttp_server, aiohttp_wire."""
 
-__all__: list[str] = []
+from aiohttp_wire.helpers import (
+    ETAG_ANY as ETAG_ANY,
+    BaseTimerContext as BaseTimerContext,
+    BasicAuth as BasicAuth,
+    ChainMapProxy as ChainMapProxy,
+    ETag as ETag,
+    MimeType as MimeType,
+    TimerContext as TimerContext,
+    TimerNoop as TimerNoop,
+    ceil_timeout as ceil_timeout,
+    content_disposition_header as content_disposition_header,
+    guess_filename as guess_filename,
+    is_ip_address as is_ip_address,
+    parse_content_type as parse_content_type,
+    parse_mimetype as parse_mimetype,
+    quoted_string as quoted_string,
+    reify as reify,
+    rfc822_formatted_time as rfc822_formatted_time,
+    sentinel as sentinel,
+    set_exception as set_exception,
+    set_result as set_result,
+)
+from aiohttp_server.web_app import (
+    AppKey as AppKey,
+)
+
+__all__ = [
+    "ETAG_ANY",
+    "BaseTimerContext",
+    "BasicAuth",
+    "ChainMapProxy",
+    "ETag",
+    "MimeType",
+    "TimerContext",
+    "TimerNoop",
+    "ceil_timeout",
+    "content_disposition_header",
+    "guess_filename",
+    "is_ip_address",
+    "parse_content_type",
+    "parse_mimetype",
+    "quoted_string",
+    "reify",
+    "rfc822_formatted_time",
+    "sentinel",
+    "set_exception",
+    "set_result",
+    "AppKey",
+]

@@ -1,3 +1,25 @@
-"""``aiohttp.http_parser``: re-exports from nothing yet."""
+"""``aiohttp.http_parser``: re-exports from aiohttp_wire."""
 
-__all__: list[str] = []
+from aiohttp_wire.http_parser import (
+    BodyData as BodyData,
+    EndOfMessage as EndOfMessage,
+    HttpParser as HttpParser,
+    HttpRequestParser as HttpRequestParser,
+    HttpResponseParser as HttpResponseParser,
+    RawRequestMessage as RawRequestMessage,
+    RawResponseMessage as RawResponseMessage,
+    RequestParser as RequestParser,
+    ResponseParser as ResponseParser,
+)
+
+__all__ = [
+    "BodyData",
+    "EndOfMessage",
+    "HttpParser",
+    "HttpRequestParser",
+    "HttpResponseParser",
+    "RawRequestMessage",
+    "RawResponseMessage",
+    "RequestParser",
+    "ResponseParser",
+]

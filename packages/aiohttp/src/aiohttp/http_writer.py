@@ -1,3 +1,19 @@
-"""``aiohttp.http_writer``: re-exports from nothing yet."""
+"""``aiohttp.http_writer``: re-exports from aiohttp_wire."""
 
-__all__: list[str] = []
+from aiohttp_wire.http_writer import (
+    StreamWriter as StreamWriter,
+    serialize_headers as serialize_headers,
+)
+from aiohttp_wire.http_version import (
+    HttpVersion as HttpVersion,
+    HttpVersion10 as HttpVersion10,
+    HttpVersion11 as HttpVersion11,
+)
+
+__all__ = [
+    "StreamWriter",
+    "serialize_headers",
+    "HttpVersion",
+    "HttpVersion10",
+    "HttpVersion11",
+]

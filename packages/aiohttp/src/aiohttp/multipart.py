@@ -1,3 +1,25 @@
-"""``aiohttp.multipart``: re-exports from nothing yet."""
+"""``aiohttp.multipart``: re-exports from aiohttp_wire."""
 
-__all__: list[str] = []
+from aiohttp_wire.multipart import (
+    BadContentDispositionHeader as BadContentDispositionHeader,
+    BadContentDispositionParam as BadContentDispositionParam,
+    BodyPartReader as BodyPartReader,
+    BodyPartReaderPayload as BodyPartReaderPayload,
+    MultipartReader as MultipartReader,
+    MultipartResponseWrapper as MultipartResponseWrapper,
+    MultipartWriter as MultipartWriter,
+    content_disposition_filename as content_disposition_filename,
+    parse_content_disposition as parse_content_disposition,
+)
+
+__all__ = [
+    "BadContentDispositionHeader",
+    "BadContentDispositionParam",
+    "BodyPartReader",
+    "BodyPartReaderPayload",
+    "MultipartReader",
+    "MultipartResponseWrapper",
+    "MultipartWriter",
+    "content_disposition_filename",
+    "parse_content_disposition",
+]

@@ -1,3 +1,45 @@
-"""``aiohttp.payload``: re-exports from nothing yet."""
+"""``aiohttp.payload``: re-exports from aiohttp_wire."""
 
-__all__: list[str] = []
+from aiohttp_wire.payload import (
+    PAYLOAD_REGISTRY as PAYLOAD_REGISTRY,
+    READ_SIZE as READ_SIZE,
+    TOO_LARGE_BYTES_BODY as TOO_LARGE_BYTES_BODY,
+    AsyncIterablePayload as AsyncIterablePayload,
+    BufferedReaderPayload as BufferedReaderPayload,
+    BytesIOPayload as BytesIOPayload,
+    BytesPayload as BytesPayload,
+    IOBasePayload as IOBasePayload,
+    JsonPayload as JsonPayload,
+    LookupError as LookupError,
+    Order as Order,
+    Payload as Payload,
+    PayloadRegistry as PayloadRegistry,
+    StreamReaderPayload as StreamReaderPayload,
+    StringIOPayload as StringIOPayload,
+    StringPayload as StringPayload,
+    TextIOPayload as TextIOPayload,
+    get_payload as get_payload,
+    payload_type as payload_type,
+)
+
+__all__ = [
+    "PAYLOAD_REGISTRY",
+    "READ_SIZE",
+    "TOO_LARGE_BYTES_BODY",
+    "AsyncIterablePayload",
+    "BufferedReaderPayload",
+    "BytesIOPayload",
+    "BytesPayload",
+    "IOBasePayload",
+    "JsonPayload",
+    "LookupError",
+    "Order",
+    "Payload",
+    "PayloadRegistry",
+    "StreamReaderPayload",
+    "StringIOPayload",
+    "StringPayload",
+    "TextIOPayload",
+    "get_payload",
+    "payload_type",
+]

@@ -1,3 +1,11 @@
-"""``aiohttp.payload_streamer``: re-exports from nothing yet."""
+"""``aiohttp.payload_streamer``: re-exports from aiohttp_wire."""
 
-__all__: list[str] = []
+from aiohttp_wire.payload_streamer import (
+    StreamWrapperPayload as StreamWrapperPayload,
+    streamer as streamer,
+)
+
+__all__ = [
+    "StreamWrapperPayload",
+    "streamer",
+]

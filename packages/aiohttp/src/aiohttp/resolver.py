@@ -1,3 +1,13 @@
-"""``aiohttp.resolver``: re-exports from nothing yet."""
+"""``aiohttp.resolver``: re-exports from aiohttp_client."""
 
-__all__: list[str] = []
+from aiohttp_client.resolver import (
+    AsyncResolver as AsyncResolver,
+    DefaultResolver as DefaultResolver,
+    ThreadedResolver as ThreadedResolver,
+)
+
+__all__ = [
+    "AsyncResolver",
+    "DefaultResolver",
+    "ThreadedResolver",
+]

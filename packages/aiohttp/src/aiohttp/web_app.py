@@ -1,3 +1,13 @@
-"""``aiohttp.web_app``: re-exports from nothing yet."""
+"""``aiohttp.web_app``: re-exports from aiohttp_server."""
 
-__all__: list[str] = []
+from aiohttp_server.web_app import (
+    AppKey as AppKey,
+    Application as Application,
+    CleanupError as CleanupError,
+)
+
+__all__ = [
+    "AppKey",
+    "Application",
+    "CleanupError",
+]

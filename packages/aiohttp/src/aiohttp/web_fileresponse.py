@@ -1,3 +1,9 @@
-"""``aiohttp.web_fileresponse``: re-exports from nothing yet."""
+"""``aiohttp.web_fileresponse``: re-exports from aiohttp_server."""
 
-__all__: list[str] = []
+from aiohttp_server.web_fileresponse import (
+    FileResponse as FileResponse,
+)
+
+__all__ = [
+    "FileResponse",
+]

@@ -1,3 +1,9 @@
-"""``aiohttp.web_log``: re-exports from nothing yet."""
+"""``aiohttp.web_log``: re-exports from aiohttp_server."""
 
-__all__: list[str] = []
+from aiohttp_server.web_log import (
+    AccessLogger as AccessLogger,
+)
+
+__all__ = [
+    "AccessLogger",
+]

@@ -1,3 +1,11 @@
-"""``aiohttp.web_middlewares``: re-exports from nothing yet."""
+"""``aiohttp.web_middlewares``: re-exports from aiohttp_server."""
 
-__all__: list[str] = []
+from aiohttp_server.web_middlewares import (
+    middleware as middleware,
+    normalize_path_middleware as normalize_path_middleware,
+)
+
+__all__ = [
+    "middleware",
+    "normalize_path_middleware",
+]

@@ -1,3 +1,13 @@
-"""``aiohttp.web_protocol``: re-exports from nothing yet."""
+"""``aiohttp.web_protocol``: re-exports from aiohttp_server."""
 
-__all__: list[str] = []
+from aiohttp_server.web_protocol import (
+    PayloadAccessError as PayloadAccessError,
+    RequestHandler as RequestHandler,
+    RequestPayloadError as RequestPayloadError,
+)
+
+__all__ = [
+    "PayloadAccessError",
+    "RequestHandler",
+    "RequestPayloadError",
+]

@@ -1,3 +1,13 @@
-"""``aiohttp.web_request``: re-exports from nothing yet."""
+"""``aiohttp.web_request``: re-exports from aiohttp_server."""
 
-__all__: list[str] = []
+from aiohttp_server.web_request import (
+    BaseRequest as BaseRequest,
+    FileField as FileField,
+    Request as Request,
+)
+
+__all__ = [
+    "BaseRequest",
+    "FileField",
+    "Request",
+]

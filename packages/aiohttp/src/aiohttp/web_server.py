@@ -1,3 +1,9 @@
-"""``aiohttp.web_server``: re-exports from nothing yet."""
+"""``aiohttp.web_server``: re-exports from aiohttp_server."""
 
-__all__: list[str] = []
+from aiohttp_server.web_server import (
+    Server as Server,
+)
+
+__all__ = [
+    "Server",
+]

@@ -1,3 +1,45 @@
-"""``aiohttp.web_urldispatcher``: re-exports from nothing yet."""
+"""``aiohttp.web_urldispatcher``: re-exports from aiohttp_server."""
 
-__all__: list[str] = []
+from aiohttp_server.web_urldispatcher import (
+    AbstractResource as AbstractResource,
+    AbstractRoute as AbstractRoute,
+    Domain as Domain,
+    DynamicResource as DynamicResource,
+    MaskDomain as MaskDomain,
+    MatchInfoError as MatchInfoError,
+    MatchedSubAppResource as MatchedSubAppResource,
+    PlainResource as PlainResource,
+    PrefixResource as PrefixResource,
+    PrefixedSubAppResource as PrefixedSubAppResource,
+    Resource as Resource,
+    ResourceRoute as ResourceRoute,
+    ResourcesView as ResourcesView,
+    RoutesView as RoutesView,
+    StaticResource as StaticResource,
+    SystemRoute as SystemRoute,
+    UrlDispatcher as UrlDispatcher,
+    UrlMappingMatchInfo as UrlMappingMatchInfo,
+    View as View,
+)
+
+__all__ = [
+    "AbstractResource",
+    "AbstractRoute",
+    "Domain",
+    "DynamicResource",
+    "MaskDomain",
+    "MatchInfoError",
+    "MatchedSubAppResource",
+    "PlainResource",
+    "PrefixResource",
+    "PrefixedSubAppResource",
+    "Resource",
+    "ResourceRoute",
+    "ResourcesView",
+    "RoutesView",
+    "StaticResource",
+    "SystemRoute",
+    "UrlDispatcher",
+    "UrlMappingMatchInfo",
+    "View",
+]

@@ -1,3 +1,13 @@
-"""``aiohttp.web_ws``: re-exports from nothing yet."""
+"""``aiohttp.web_ws``: re-exports from aiohttp_server."""
 
-__all__: list[str] = []
+from aiohttp_server.web_ws import (
+    WSMsgType as WSMsgType,
+    WebSocketReady as WebSocketReady,
+    WebSocketResponse as WebSocketResponse,
+)
+
+__all__ = [
+    "WSMsgType",
+    "WebSocketReady",
+    "WebSocketResponse",
+]

@@ -1,3 +1,11 @@
-"""``aiohttp.worker``: re-exports from nothing yet."""
+"""``aiohttp.worker``: re-exports from aiohttp_server."""
 
-__all__: list[str] = []
+from aiohttp_server.worker import (
+    GunicornUVLoopWebWorker as GunicornUVLoopWebWorker,
+    GunicornWebWorker as GunicornWebWorker,
+)
+
+__all__ = [
+    "GunicornUVLoopWebWorker",
+    "GunicornWebWorker",
+]
