@@ -57,7 +57,8 @@ RUN_WITH_SOCK = textwrap.dedent(
     sock.bind(("127.0.0.1", 0))
     print("PORT", sock.getsockname()[1], flush=True)
     app = app_mod.async_factory() if "--factory" in sys.argv else app_mod.make_app()
-    web.run_app(app, sock=sock, print=lambda line: print(line, flush=True))
+    extra = {"max_field_size": 64} if "--strict" in sys.argv else {}
+    web.run_app(app, sock=sock, print=lambda line: print(line, flush=True), **extra)
     print("run_app returned", flush=True)
     """
 )
@@ -162,6 +163,31 @@ async def test_run_app_accepts_a_coroutine(
     port = int((await _line(proc)).split()[1])
     assert (await _line(proc)).startswith("======== Running on")
     assert await asyncio.to_thread(_get, port, "/") == (200, b"hello world")
+    proc.send_signal(signal.SIGINT)
+    code, _, err = await _finish(proc)
+    assert code == 0, err
+
+
+def _get_with_header(port: int, value: str) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=GUARD)
+    try:
+        conn.request("GET", "/", headers={"X-Long": value})
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
+async def test_run_app_passes_handler_options(
+    app_dir: Path, reaper: list[asyncio.subprocess.Process]
+) -> None:
+    (app_dir / "runner.py").write_text(RUN_WITH_SOCK)
+    proc = await _spawn(app_dir, "runner.py", "--strict")
+    reaper.append(proc)
+    port = int((await _line(proc)).split()[1])
+    assert (await _line(proc)).startswith("======== Running on")
+    assert await asyncio.to_thread(_get_with_header, port, "short") == 200
+    # max_field_size=64 reached the connection's parser.
+    assert await asyncio.to_thread(_get_with_header, port, "x" * 200) == 400
     proc.send_signal(signal.SIGINT)
     code, _, err = await _finish(proc)
     assert code == 0, err

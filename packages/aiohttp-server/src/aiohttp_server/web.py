@@ -357,12 +357,15 @@ def run_app(
     reuse_port: bool | None = None,
     handler_cancellation: bool = False,
     loop: asyncio.AbstractEventLoop | None = None,
+    **kwargs: Any,
 ) -> None:
     """Run ``app`` (or the application a coroutine returns) until interrupted.
 
     Blocks: builds an event loop (unless ``loop`` is given), starts the
     sites, prints where it listens and serves until SIGINT/SIGTERM, then
-    shuts down gracefully within ``shutdown_timeout`` seconds.
+    shuts down gracefully within ``shutdown_timeout`` seconds. Other keyword
+    arguments (``max_line_size``, ``lingering_time`` ...) go to each
+    connection's ``RequestHandler``.
     """
     if loop is None:
         loop = asyncio.new_event_loop()
@@ -396,6 +399,7 @@ def run_app(
             access_log=access_log,
             handle_signals=handle_signals,
             handler_cancellation=handler_cancellation,
+            **kwargs,
         )
     )
     try:

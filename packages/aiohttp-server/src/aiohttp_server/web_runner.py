@@ -50,7 +50,7 @@ def _raise_graceful_exit() -> None:
 class BaseSite(ABC):
     """A listening endpoint of a runner."""
 
-    __slots__ = ("_backlog", "_runner", "_server", "_shutdown_timeout", "_ssl_context")
+    __slots__ = ("_backlog", "_runner", "_server", "_ssl_context")
 
     def __init__(
         self,
