@@ -235,3 +235,15 @@ def test_format_http_date_roundtrip() -> None:
 
     when = datetime.datetime(2020, 9, 13, 12, 26, 40, tzinfo=datetime.timezone.utc)
     assert format_http_date(when) == "Sun, 13 Sep 2020 12:26:40 GMT"
+
+
+async def test_range_ignored_for_non_200_status(
+    data_file: Path, make_request: RequestFactory
+) -> None:
+    req = make_request("GET", "/f", {"Range": "bytes=0-9"})
+    req.protocol.transport = None
+    resp = FileResponse(data_file, status=404)
+    await resp.prepare(req)
+    w = req._payload_writer
+    assert w.status_line == "HTTP/1.1 404 Not Found"
+    assert "Content-Range" not in w.headers and w.body == DATA

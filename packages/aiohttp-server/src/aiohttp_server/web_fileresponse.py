@@ -160,7 +160,8 @@ class FileResponse(StreamResponse):
         start = 0
         count = file_size
         status = self._status
-        if self._range_applies(request, etag_value, mtime):
+        # Ranges select parts of a 200 representation only (RFC 9110 section 14.2).
+        if status == 200 and self._range_applies(request, etag_value, mtime):
             try:
                 rng = request.http_range
             except ValueError:
