@@ -18,6 +18,7 @@ from aiohttp_server.web_response import Response, StreamResponse
 from aiohttp_server.web_runner import (
     AppRunner,
     GracefulExit,
+    NamedPipeSite,
     ServerRunner,
     SockSite,
     TCPSite,
@@ -270,6 +271,16 @@ async def test_handle_signals_installs_and_removes_handlers() -> None:
     finally:
         await runner.cleanup()
     assert not loop.remove_signal_handler(signal.SIGINT)
+
+
+async def test_named_pipe_site_needs_the_proactor_loop() -> None:
+    runner = AppRunner(make_app())
+    await runner.setup()
+    try:
+        with pytest.raises(RuntimeError, match="proactor"):
+            NamedPipeSite(runner, r"\\.\pipe\aiohttp-test")
+    finally:
+        await runner.cleanup()
 
 
 def test_graceful_exit_is_system_exit() -> None:
