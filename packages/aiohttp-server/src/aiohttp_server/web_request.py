@@ -435,17 +435,17 @@ class BaseRequest(MutableMapping[str, Any]):
     async def read(self) -> bytes:
         """The whole body (413 beyond ``client_max_size``)."""
         if self._read_bytes is None:
-            body = bytearray()
+            chunks: list[bytes] = []
+            size = 0
             max_size = self._client_max_size
             payload = self._payload
-            while True:
-                chunk = await payload.readany()
-                body.extend(chunk)
-                if max_size and len(body) > max_size:
-                    raise HTTPRequestEntityTooLarge(max_size=max_size, actual_size=len(body))
-                if not chunk:
-                    break
-            self._read_bytes = bytes(body)
+            while chunk := await payload.readany():
+                size += len(chunk)
+                if max_size and size > max_size:
+                    raise HTTPRequestEntityTooLarge(max_size=max_size, actual_size=size)
+                chunks.append(chunk)
+            # One chunk (the usual small body) is returned without a copy.
+            self._read_bytes = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         return self._read_bytes
 
     async def text(self) -> str:
