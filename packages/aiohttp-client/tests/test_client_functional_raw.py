@@ -25,6 +25,7 @@ from aiohttp_client.client_exceptions import (
 )
 from aiohttp_client.client_middleware_digest_auth import DigestAuthMiddleware, parse_challenge
 from aiohttp_client.client_reqrep import Fingerprint
+from aiohttp_client.cookiejar import CookieJar
 
 Reader = asyncio.StreamReader
 Writer = asyncio.StreamWriter
@@ -606,3 +607,34 @@ async def test_response_head_limits(
     async with asyncio.timeout(10), ClientSession(**session_kwargs) as session:  # type: ignore[arg-type]
         async with session.get(url) as resp:
             assert resp.status == 200
+
+
+async def test_lenient_set_cookie_parsing(raw_server: RawServer) -> None:
+    async def handler(reader: Reader, writer: Writer) -> None:
+        while True:
+            req = await read_request(reader)
+            if req.target == "/set":
+                writer.write(
+                    b"HTTP/1.1 200 OK\r\n"
+                    b'Set-Cookie: json={"a":1}; Path=/\r\n'
+                    b"Set-Cookie: weird[x]=2; Path=/\r\n"
+                    b"Set-Cookie: ok=1; Path=/; HttpOnly\r\n"
+                    b"Content-Length: 0\r\n\r\n"
+                )
+            else:
+                cookie = (req.header("cookie") or "").encode()
+                writer.write(respond("200 OK", [("Content-Length", str(len(cookie)))], cookie))
+            await writer.drain()
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession(cookie_jar=CookieJar(unsafe=True)) as session:
+        async with session.get(url / "set") as resp:
+            assert {k: m.value for k, m in resp.cookies.items()} == {
+                "json": '{"a":1}',
+                "weird[x]": "2",
+                "ok": "1",
+            }
+            assert resp.cookies["ok"]["httponly"] is True
+        async with session.get(url / "echo", cookies={"extra": "a b"}) as resp:
+            sent = (await resp.read()).decode()
+    assert sorted(sent.split("; ")) == ['extra="a b"', 'json={"a":1}', "ok=1", "weird[x]=2"]

@@ -814,7 +814,7 @@ class ClientSession:
                     trust_env=self._trust_env,
                 )
                 resp = await handler(req)
-                if resp.cookies:
+                if hdrs.SET_COOKIE in resp.headers and resp.cookies:
                     self._cookie_jar.update_cookies(resp.cookies, resp.url)
 
                 if resp.status in _REDIRECT_STATUSES and allow_redirects:

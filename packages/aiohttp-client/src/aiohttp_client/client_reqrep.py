@@ -27,6 +27,7 @@ from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
 from yarl import URL
 
 from aiohttp_wire import hdrs, payload
+from aiohttp_wire.cookies import format_cookie_header, parse_set_cookie_headers
 from aiohttp_wire.formdata import FormData
 from aiohttp_wire.helpers import BasicAuth, parse_mimetype
 from aiohttp_wire.http_exceptions import HttpProcessingError
@@ -68,6 +69,7 @@ _LINK_RE = re.compile(r"^\s*<(.*)>(.*)$")
 _LINK_PARAM_RE = re.compile(r"\s*;\s*([^\s=;]+)\s*(?:=\s*(\"[^\"]*\"|[^\s;]*))?")
 _UA = f"Python/{sys.version_info[0]}.{sys.version_info[1]} aiohttp/3.13.3"
 _EXPECT_100 = "100-continue"
+_COOKIE_CODER = SimpleCookie()  # quotes plain cookie values as http.cookies does
 
 
 class ConnectionKey(NamedTuple):
@@ -322,22 +324,23 @@ class ClientRequest:
         return self._skip_auto_headers or CIMultiDict()
 
     def update_cookies(self, cookies: Any) -> None:
-        """Merge ``cookies`` into the ``Cookie`` header."""
+        """Merge ``cookies`` into the ``Cookie`` header (a given name replaces the header's)."""
         if not cookies:
             return
-        c: SimpleCookie = SimpleCookie()
-        if hdrs.COOKIE in self.headers:
-            c.load(self.headers.get(hdrs.COOKIE, ""))
-            del self.headers[hdrs.COOKIE]
+        merged: dict[str, str] = {}
+        existing = self.headers.get(hdrs.COOKIE)
+        if existing:
+            for part in existing.split(";"):
+                name, _, value = part.strip().partition("=")
+                if name:
+                    merged[name] = value
         iter_cookies = cookies.items() if isinstance(cookies, Mapping) else cookies
         for name, value in iter_cookies:
             if isinstance(value, Morsel):
-                mrsl_val = value.get(value.key, Morsel())
-                mrsl_val.set(value.key, value.value, value.coded_value)
-                c[name] = mrsl_val
+                merged[value.key] = value.coded_value
             else:
-                c[name] = value
-        self.headers[hdrs.COOKIE] = c.output(header="", sep=";").strip()
+                merged[name] = _COOKIE_CODER.value_encode(str(value))[1]
+        self.headers[hdrs.COOKIE] = format_cookie_header(merged.items())
 
     def update_content_encoding(self, data: Any) -> None:
         """Set ``Content-Encoding`` for ``compress=`` and switch to chunked."""
@@ -660,10 +663,13 @@ class ClientResponse:
     def cookies(self) -> SimpleCookie:
         """Cookies set by this response."""
         if self._cookies is None:
-            self._cookies = SimpleCookie()
-            for hdr in self._headers.getall(hdrs.SET_COOKIE, ()):
-                with contextlib.suppress(Exception):
-                    self._cookies.load(hdr)
+            cookies: SimpleCookie = SimpleCookie()
+            values = self._headers.getall(hdrs.SET_COOKIE, None)
+            if values:
+                # Browser-lenient parsing; names Morsel.set would refuse are kept too.
+                for morsel in parse_set_cookie_headers(values):
+                    dict.__setitem__(cookies, morsel.key, morsel)
+            self._cookies = cookies
         return self._cookies
 
     @cookies.setter

@@ -276,9 +276,8 @@ class CookieJar(AbstractCookieJar):
                 tmp: SimpleCookie = SimpleCookie()
                 tmp[name] = value
                 source = tmp[name]
-            morsel: Morsel[str] = Morsel()
+            morsel = _morsel(source.key, source.value, source.coded_value)
             morsel.update(source)
-            morsel.set(source.key, source.value, source.coded_value)
             name = source.key
             domain = morsel["domain"].lstrip(".").lower()
             if not domain and hostname is not None:
@@ -360,10 +359,21 @@ class CookieJar(AbstractCookieJar):
             name = morsel.key
             if name in filtered:
                 continue
-            out: Morsel[str] = Morsel()
-            out.set(name, morsel.value, morsel.coded_value if quote else morsel.value)
-            dict.__setitem__(filtered, name, out)
+            dict.__setitem__(
+                filtered,
+                name,
+                _morsel(name, morsel.value, morsel.coded_value if quote else morsel.value),
+            )
         return filtered
+
+
+def _morsel(name: str, value: str, coded_value: str) -> Morsel[str]:
+    """A ``Morsel`` for any cookie name (``Morsel.set`` refuses names browsers accept)."""
+    morsel: Morsel[str] = Morsel()
+    morsel.__setstate__(  # type: ignore[attr-defined]
+        {"key": name, "value": value, "coded_value": coded_value}
+    )
+    return morsel
 
 
 class DummyCookieJar(AbstractCookieJar):
