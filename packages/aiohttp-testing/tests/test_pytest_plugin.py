@@ -17,7 +17,6 @@ CONFTEST = 'pytest_plugins = ["aiohttp_testing.pytest_plugin"]\n'
 SAMPLE = """
 import pytest
 
-from aiohttp_testing import pytest_plugin
 from aiohttp_server import web
 
 pytest_plugins = ["aiohttp_testing.pytest_plugin"]
@@ -110,7 +109,6 @@ import asyncio
 
 import pytest
 
-from aiohttp_testing import pytest_plugin
 from aiohttp_server import web
 
 pytest_plugins = ["aiohttp_testing.pytest_plugin"]
@@ -161,7 +159,6 @@ def test_aiohttp_client_cls_can_be_overridden(pytester: pytest.Pytester) -> None
         test_cls="""
 import pytest
 
-from aiohttp_testing import pytest_plugin
 from aiohttp_server import web
 from aiohttp_testing.test_utils import TestClient
 
@@ -217,7 +214,6 @@ import asyncio
 
 import pytest
 
-from aiohttp_testing import pytest_plugin
 from aiohttp_server import web
 
 pytest_plugins = ["aiohttp_testing.pytest_plugin"]
@@ -239,12 +235,10 @@ async def test_marked(aiohttp_raw_server, aiohttp_client, loop):
     result.assert_outcomes(passed=1)
 
 
-def test_async_generator_fixture_yielding_twice_is_an_error(pytester: pytest.Pytester) -> None:
+def test_failures_are_reported(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
-        test_gen="""
+        test_fail="""
 import pytest
-
-from aiohttp_testing import pytest_plugin
 
 pytest_plugins = ["aiohttp_testing.pytest_plugin"]
 
@@ -257,11 +251,17 @@ async def twice():
 
 async def test_uses_it(twice):
     assert twice == 1
+
+
+async def test_fails(loop):
+    assert False, "expected failure"
 """
     )
     result = _run(pytester, "-p", "no:asyncio")
-    result.assert_outcomes(passed=1, errors=1)
+    # The generator fixture's second yield errors at teardown; the failing test fails.
+    result.assert_outcomes(passed=1, errors=1, failed=1)
     result.stdout.fnmatch_lines(["*async generator fixture must yield only once*"])
+    result.stdout.fnmatch_lines(["*expected failure*"])
 
 
 def test_loop_ids_and_options(pytester: pytest.Pytester) -> None:
@@ -293,19 +293,6 @@ def test_x(loop):
     result = _run(pytester, "-p", "no:asyncio", "--aiohttp-loop", "nosuchloop")
     assert result.ret != 0
     assert "Unknown loop 'nosuchloop'" in "\n".join(result.stdout.lines + result.stderr.lines)
-
-
-def test_failing_async_test_fails(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
-        test_fail="""
-pytest_plugins = ["aiohttp_testing.pytest_plugin"]
-
-async def test_fails(loop):
-    assert False, "expected failure"
-"""
-    )
-    result = _run(pytester, "-p", "no:asyncio")
-    result.assert_outcomes(failed=1)
 
 
 def test_works_through_a_re_exporting_alias_module(pytester: pytest.Pytester) -> None:
