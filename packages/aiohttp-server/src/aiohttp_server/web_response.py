@@ -54,6 +54,7 @@ _STATUS_LINES_11: dict[int, str] = {
     code: f"HTTP/1.1 {code} {phrase}" for code, phrase in _REASONS.items()
 }
 _OCTET_STREAM = "application/octet-stream"
+_TEXT_PLAIN_UTF8 = "text/plain; charset=utf-8"
 _CONNECTION_CLOSE = "close"
 _KEEP_ALIVE = "keep-alive"
 _CHUNKED = "chunked"
@@ -637,12 +638,16 @@ class Response(StreamResponse):
             else:
                 if not isinstance(text, str):
                     raise TypeError(f"text argument must be str ({type(text)!r})")
-                if content_type is None:
-                    content_type = "text/plain"
-                if charset is None:
-                    charset = "utf-8"
-                real_headers[hdrs.CONTENT_TYPE] = f"{content_type}; charset={charset}"
-                body = text.encode(charset)
+                if content_type is None and charset is None:
+                    real_headers[hdrs.CONTENT_TYPE] = _TEXT_PLAIN_UTF8
+                    body = text.encode()
+                else:
+                    if content_type is None:
+                        content_type = "text/plain"
+                    if charset is None:
+                        charset = "utf-8"
+                    real_headers[hdrs.CONTENT_TYPE] = f"{content_type}; charset={charset}"
+                    body = text.encode(charset)
                 text = None
         elif hdrs.CONTENT_TYPE in real_headers:
             if content_type is not None or charset is not None:
@@ -654,7 +659,13 @@ class Response(StreamResponse):
             if charset is not None:
                 content_type += "; charset=" + charset
             real_headers[hdrs.CONTENT_TYPE] = content_type
-        super().__init__(status=status, reason=reason, _real_headers=real_headers)
+        self._headers = real_headers
+        if status == 200 and reason is None:
+            # The common case, without the generic status handling.
+            self._status = 200
+            self._reason = "OK"
+        else:
+            self._set_status(status, reason)
         if zlib_executor_size is not None:
             self._zlib_executor_size = zlib_executor_size
         if zlib_executor is not None:
