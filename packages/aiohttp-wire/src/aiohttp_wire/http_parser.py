@@ -120,7 +120,6 @@ _MsgT = TypeVar("_MsgT", RawRequestMessage, RawResponseMessage)
 _TCHAR: Final = rb"!#$%&'*+\-.^_`|~0-9A-Za-z"
 _TOKEN_RE: Final = re.compile(rb"[%s]+" % _TCHAR)
 _VERSION_RE: Final = re.compile(rb"HTTP/([0-9])\.([0-9])")
-_STATUS_RE: Final = re.compile(rb"[0-9]{3}")
 # A whole header block, each line ending in CRLF. Strict: token names, no
 # whitespace before the colon, values of VCHAR / obs-text / SP / HTAB only.
 _STRICT_BLOCK_RE: Final = re.compile(rb"(?:[%s]+:[\t\x20-\x7e\x80-\xff]*\r\n)*" % _TCHAR)
@@ -145,6 +144,7 @@ _KNOWN_VERSIONS: Final[dict[bytes, HttpVersion]] = {
     b"HTTP/1.1": HttpVersion11,
     b"HTTP/1.0": HttpVersion10,
 }
+_STATUS_CODES: Final[dict[bytes, int]] = {b"%d" % code: code for code in range(100, 1000)}
 _COMPRESSIONS: Final = frozenset({"gzip", "deflate", "br", "zstd"})
 _SIMPLE_CONNECTION: Final = frozenset({"keep-alive", "close", "upgrade"})
 # Bounded memo tables for values that repeat from request to request.
@@ -587,6 +587,9 @@ class _Parser(Generic[_MsgT]):
     def _parse_chunks(self, data: bytes, pos: int) -> int:
         """Parse chunks from a size line on; whole chunks go out without state changes."""
         n = len(data)
+        emit = self._emit_body
+        chunk_end = self._on_chunk_end
+        sizes = _CHUNK_SIZES
         while True:
             eol = data.find(b"\r\n", pos)
             if eol == -1:
@@ -596,7 +599,7 @@ class _Parser(Generic[_MsgT]):
                     raise TransferEncodingError("Chunk size line not ended by CRLF")
                 return -1
             line = data[pos:eol]
-            size = _CHUNK_SIZES.get(line)
+            size = sizes.get(line)
             if size is None:
                 size = self._chunk_size(line)
             if not size:
@@ -612,8 +615,8 @@ class _Parser(Generic[_MsgT]):
                 raise TransferEncodingError(
                     "Chunk data longer than its declared size, or not ended by CRLF"
                 )
-            self._emit_body(data[start:end])
-            self._on_chunk_end()
+            emit(data[start:end])
+            chunk_end()
             pos = end + 2
             if pos == n:
                 return pos
@@ -864,10 +867,14 @@ class ResponseParser(_Parser[RawResponseMessage]):
         return lines[0], block, pos
 
     def _split_head(self, data: bytes, pos: int) -> tuple[bytes, bytes, int] | None:
-        head = super()._split_head(data, pos)
-        if head is None or b"\n" in head[0] or head[1].count(b"\n") != head[1].count(b"\r\n"):
-            return self._split_lenient(data, pos)
-        return head
+        while data.startswith(b"\r\n", pos):
+            pos += 2
+        end = data.find(b"\r\n\r\n", pos)
+        # Every LF of the head in a CRLF: the fast split; otherwise bare LF lines.
+        if end != -1 and data.count(b"\n", pos, end) == data.count(b"\r\n", pos, end):
+            eol = data.find(b"\r\n", pos)
+            return data[pos:eol], data[eol + 2 : end + 2], end + 4
+        return self._split_lenient(data, pos)
 
     def _eof_in_head(self) -> None:
         """A head cut short by the close: deliver what a lenient client would."""
@@ -887,10 +894,8 @@ class ResponseParser(_Parser[RawResponseMessage]):
             if m is None or m.group(1) != b"1":
                 raise BadStatusLine(line.decode("utf-8", "backslashreplace"))
             version = HttpVersion(1, int(m.group(2)))
-        if _STATUS_RE.fullmatch(code_b) is None:
-            raise BadStatusLine(line.decode("utf-8", "backslashreplace"))
-        code = int(code_b)
-        if code < 100:
+        code = _STATUS_CODES.get(code_b)
+        if code is None:
             raise BadStatusLine(line.decode("utf-8", "backslashreplace"))
         return version, code, reason_b.strip(b" \t").decode("utf-8", "surrogateescape")
 
@@ -919,7 +924,9 @@ class ResponseParser(_Parser[RawResponseMessage]):
                 if hdrs.CONTENT_LENGTH in headers:
                     # RFC 9112 6.3: Transfer-Encoding wins, the connection is not reused.
                     close = True
-                last = te[-1].rsplit(",", 1)[-1].strip(" \t").lower()
+                last = te[-1]
+                if last != "chunked":
+                    last = last.rsplit(",", 1)[-1].strip(" \t").lower()
                 if last == "chunked":
                     chunked = True
                     framing = _CHUNKED
