@@ -166,6 +166,11 @@ def test_deflate_detection_needs_two_bytes() -> None:
     assert d.decompress_sync(data[1:]) + d.flush() == b"hello"
 
 
+def test_x_gzip_is_gzip() -> None:
+    d = ZLibDecompressor(encoding="x-gzip")
+    assert d.decompress_sync(gzip.compress(b"legacy")) == b"legacy"
+
+
 def test_deflate_never_started_flushes_nothing() -> None:
     d = ZLibDecompressor(encoding="deflate")
     assert d.flush() == b""

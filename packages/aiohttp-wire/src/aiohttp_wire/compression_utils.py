@@ -101,7 +101,7 @@ def set_zlib_backend(new_zlib_backend: Any) -> None:
 
 def encoding_to_mode(encoding: str | None = None, suppress_deflate_header: bool = False) -> int:
     """The zlib ``wbits`` for a content coding: gzip wrapper, raw deflate or zlib wrapper."""
-    if encoding == "gzip":
+    if encoding == "gzip" or encoding == "x-gzip":
         return 16 + zlib.MAX_WBITS
     return -zlib.MAX_WBITS if suppress_deflate_header else zlib.MAX_WBITS
 
@@ -199,6 +199,8 @@ class ZLibDecompressor(_ExecutorMixin):
             return None
         self._head = b""
         cmf, flg = data[0], data[1]
+        # A zlib header names method 8 in its low nibble; a raw deflate stream
+        # cannot start so (its first block type bits would have to be invalid).
         wrapped = cmf & 0x0F == 8 and (cmf << 8 | flg) % 31 == 0
         self._mode = zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS
         self._decompressor = _zlib_backend.decompressobj(self._mode)
