@@ -338,6 +338,18 @@ async def test_readchunk_follows_http_chunk_boundaries() -> None:
     assert await stream.readchunk() == (b"", False)
 
 
+async def test_terminating_chunk_after_reads_adds_no_boundary() -> None:
+    """Boundaries already consumed still count: the last (empty) chunk must not repeat one."""
+    stream = make_stream()
+    stream.begin_http_chunk_receiving()
+    stream.feed_data(b"abc")
+    stream.end_http_chunk_receiving()
+    assert await stream.readchunk() == (b"abc", True)
+    stream.end_http_chunk_receiving()  # the zero-size last chunk
+    stream.feed_eof()
+    assert await stream.readchunk() == (b"", False)
+
+
 async def test_readchunk_after_partial_read_and_waiting() -> None:
     stream = make_stream()
     stream.begin_http_chunk_receiving()

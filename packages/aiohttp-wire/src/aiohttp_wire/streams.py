@@ -144,6 +144,7 @@ class StreamReader(AsyncStreamReaderMixin):
         self._size = 0
         self._cursor = 0
         self._http_chunk_splits: collections.deque[int] | None = None
+        self._last_split = 0
         self._buffer: collections.deque[bytes] = collections.deque()
         self._buffer_offset = 0
         self._eof = False
@@ -288,11 +289,12 @@ class StreamReader(AsyncStreamReaderMixin):
             raise RuntimeError(
                 "Called end_chunk_receiving without calling begin_chunk_receiving first"
             )
-        pos = splits[-1] if splits else 0
-        if self.total_bytes == pos:
+        pos = self.total_bytes
+        if pos == self._last_split:
             # An empty chunk (or the terminating one) adds no boundary.
             return
-        splits.append(self.total_bytes)
+        self._last_split = pos
+        splits.append(pos)
         waiter = self._waiter
         if waiter is not None:
             self._waiter = None
