@@ -8,6 +8,7 @@ import gzip
 import hashlib
 import re
 import warnings
+import weakref
 import zlib
 from typing import Any
 
@@ -638,3 +639,32 @@ async def test_lenient_set_cookie_parsing(raw_server: RawServer) -> None:
         async with session.get(url / "echo", cookies={"extra": "a b"}) as resp:
             sent = (await resp.read()).decode()
     assert sorted(sent.split("; ")) == ['extra="a b"', 'json={"a":1}', "ok=1", "weird[x]=2"]
+
+
+async def test_response_is_freed_without_the_cycle_collector(raw_server: RawServer) -> None:
+    go_on = asyncio.Event()
+
+    async def handler(reader: Reader, writer: Writer) -> None:
+        while True:
+            await read_request(reader)
+            writer.write(respond("200 OK", [("Content-Length", "10")], b"01234"))
+            await writer.drain()
+            await go_on.wait()  # the body is still in flight when the head is returned
+            go_on.clear()
+            writer.write(b"56789")
+            await writer.drain()
+
+    url = await raw_server.start(handler)
+    gc.disable()
+    try:
+        async with asyncio.timeout(10), ClientSession() as session:
+            for release_early in (False, True):
+                async with session.get(url) as resp:
+                    go_on.set()
+                    if not release_early:
+                        assert await resp.read() == b"0123456789"
+                ref = weakref.ref(resp)
+                del resp
+                assert ref() is None  # no reference cycle keeps the response (and its body)
+    finally:
+        gc.enable()

@@ -105,6 +105,7 @@ class _TotalTimer:
         self._handle = None
         self.fired = True
         response = self.response
+        self.response = None
         if response is None:
             if self._task is not None:
                 self._task.cancel()
@@ -122,8 +123,13 @@ class _TotalTimer:
             self._handle = None
 
     def done_with(self, response: ClientResponse) -> None:
-        """Called by a response when its body ends: stop if it is the final one."""
+        """Called by a response when its body ends or it is released: stop if it is the final one.
+
+        Dropping the reference also breaks the response <-> timer cycle, so the
+        body is freed as soon as the caller lets go of the response.
+        """
         if response is self.response:
+            self.response = None
             self.cancel()
 
 

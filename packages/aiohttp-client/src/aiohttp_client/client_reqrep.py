@@ -816,6 +816,8 @@ class ClientResponse:
 
     def release(self) -> None:
         """Give the connection back (closed by the pool if the body was not read)."""
+        if self._timer is not None:
+            self._timer.done_with(self)
         if not self._released:
             self._notify_content()
         self._closed = True
@@ -825,6 +827,8 @@ class ClientResponse:
 
     def close(self) -> None:
         """Close the underlying connection."""
+        if self._timer is not None:
+            self._timer.done_with(self)
         if not self._released:
             self._notify_content()
         self._closed = True
