@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import json
 import zlib
 from typing import Any
@@ -410,3 +411,68 @@ def test_state_mapping_and_identity() -> None:
         resp["k"]
     assert resp != StreamResponse()
     assert "not prepared" in repr(resp)
+
+
+async def test_payload_bodies(make_request: RequestFactory) -> None:
+    resp = Response(body="text body")
+    assert resp.content_type == "text/plain" and resp.charset == "utf-8"
+    assert resp.content_length == 9 and resp.text == "text body"
+    w = await _send(resp, make_request)
+    assert w.headers["Content-Length"] == "9" and w.body == b"text body"
+    assert not w.chunked
+
+    resp = Response(body=io.BytesIO(b"from a file object"), content_type="application/x-demo")
+    w = await _send(resp, make_request)
+    assert w.headers["Content-Type"] == "application/x-demo"
+    assert w.headers["Content-Length"] == "18" and w.body == b"from a file object"
+
+
+async def test_payload_of_unknown_size_is_chunked(make_request: RequestFactory) -> None:
+    async def gen() -> Any:
+        yield b"one,"
+        yield b"two"
+
+    resp = Response(body=gen())
+    assert resp.content_length is None
+    w = await _send(resp, make_request)
+    assert w.chunked and "Content-Length" not in w.headers
+    assert w.headers["Transfer-Encoding"] == "chunked" and w.body == b"one,two"
+    # HTTP/1.0 cannot chunk: the body runs to the end of the connection.
+    resp = Response(body=gen())
+    w = await _send(resp, make_request, "GET", "/", version=HttpVersion10)
+    assert not w.chunked and "Content-Length" not in w.headers and w.body == b"one,two"
+    assert resp.keep_alive is False
+
+
+async def test_payload_compression_streams_through_the_writer(
+    make_request: RequestFactory,
+) -> None:
+    resp = Response(body=io.BytesIO(b"p" * 500))
+    resp.enable_compression()
+    w = await _send(resp, make_request, "GET", "/", {"Accept-Encoding": "gzip"})
+    assert w.compression == "gzip" and w.chunked
+    assert w.headers["Content-Encoding"] == "gzip" and "Content-Length" not in w.headers
+
+
+async def test_forced_compression_on_a_stream(make_request: RequestFactory) -> None:
+    resp = StreamResponse()
+    resp.enable_compression(ContentCoding.gzip)
+    req = make_request("GET", "/")
+    await resp.prepare(req)
+    w = req._payload_writer
+    assert w.compression == "gzip" and w.headers["Content-Encoding"] == "gzip"
+    # Forced: no negotiation happened, so no Vary.
+    assert "Vary" not in w.headers
+    identity = StreamResponse()
+    identity.enable_compression(ContentCoding.identity)
+    req = make_request("GET", "/", {"Accept-Encoding": "gzip"})
+    await identity.prepare(req)
+    assert req._payload_writer.compression is None
+
+
+def test_charset_without_content_type_defaults_to_text_plain() -> None:
+    resp = Response(text="é", charset="latin-1")
+    assert resp.headers["Content-Type"] == "text/plain; charset=latin-1"
+    assert resp.body == b"\xe9"
+    resp = Response(text="x", headers={"Content-Type": "text/csv"})
+    assert resp.content_type == "text/csv" and resp.body == b"x"
