@@ -1150,3 +1150,31 @@ async def test_stdlib_server_responses_over_socket() -> None:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+async def test_adapter_feed_eof_returns_head_cut_short(protocol: BaseProtocol) -> None:
+    loop = asyncio.get_running_loop()
+    p = HttpResponseParser(protocol, loop, 2**16, read_until_eof=True)
+    assert p.feed_data(b"HTTP/1.1 200 OK\r\nServer: x") == ([], False, b"")
+    msg = p.feed_eof()
+    assert msg is not None
+    assert msg.code == 200
+    assert msg.headers["Server"] == "x"
+
+
+async def test_adapter_feed_eof_between_messages(protocol: BaseProtocol) -> None:
+    loop = asyncio.get_running_loop()
+    p = HttpRequestParser(protocol, loop, 2**16)
+    p.feed_data(req("GET / HTTP/1.1\nHost: a\n\n"))
+    assert p.feed_eof() is None
+
+
+async def test_adapter_eof_mid_chunked(protocol: BaseProtocol) -> None:
+    loop = asyncio.get_running_loop()
+    p = HttpResponseParser(protocol, loop, 2**16)
+    messages, _, _ = p.feed_data(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel")
+    with pytest.raises(he.TransferEncodingError):
+        p.feed_eof()
+    payload = messages[0][1]
+    with pytest.raises(he.TransferEncodingError):
+        await asyncio.wait_for(payload.read(), 5)

@@ -1122,7 +1122,11 @@ class HttpParser(Generic[_MsgT]):
         return messages, False, b""
 
     def feed_eof(self) -> _MsgT | None:
-        """The connection closed: end or fail the body in progress."""
+        """The connection closed: end or fail the body in progress.
+
+        Returns the head completed by the close (a response whose head was cut
+        short), if any.
+        """
         core = self._core
         self._completed = None
         try:
@@ -1130,6 +1134,8 @@ class HttpParser(Generic[_MsgT]):
         except HttpProcessingError as exc:
             self._fail_payload(exc)
             raise
+        finally:
+            self._messages = []
         completed, self._completed = self._completed, None
         return completed
 
