@@ -431,3 +431,73 @@ def test_static_bad_directory(tmp_path: Path) -> None:
     (tmp_path / "f").write_bytes(b"")
     with pytest.raises(ValueError):
         UrlDispatcher().add_static("/s", tmp_path / "f")
+
+
+async def test_static_options_route(static_root: Path, make_request: RequestFactory) -> None:
+    router = UrlDispatcher()
+    resource = router.add_static("/static", static_root)
+    resource.set_options_route(other)
+    with pytest.raises(RuntimeError):
+        resource.set_options_route(other)
+    router.freeze()
+    mi = await router.resolve(make_request("OPTIONS", "/static/index.txt"))
+    assert mi.handler is other
+    mi = await router.resolve(make_request("PUT", "/static/index.txt"))
+    assert isinstance(mi.http_exception, HTTPMethodNotAllowed)
+    assert mi.http_exception.allowed_methods == {"GET", "HEAD", "OPTIONS"}
+
+
+async def test_view_rejects_unknown_methods(make_request: RequestFactory) -> None:
+    class OnlyGet(View):
+        async def get(self) -> StreamResponse:
+            return Response(text="g")
+
+    for method in ("PROPFIND", "POST"):
+        with pytest.raises(HTTPMethodNotAllowed) as info:
+            await OnlyGet(make_request(method, "/"))
+        assert info.value.allowed_methods == {"GET"}
+
+
+async def test_introspection_and_misuse(make_request: RequestFactory) -> None:
+    from aiohttp_server.web_app import Application
+
+    router = UrlDispatcher()
+    plain = router.add_get("/p", handler, name="p")
+    dyn = router.add_get("/d/{x}", handler, name="d")
+    assert plain.get_info() == {"path": "/p"} and "formatter" in dyn.get_info()
+    assert "PlainResource" in repr(plain.resource) and "DynamicResource" in repr(dyn.resource)
+    assert "ResourceRoute [GET]" in repr(plain)
+    with pytest.raises(TypeError):
+        router.add_route("GET", "/e", handler, expect_handler=lambda r: None)  # type: ignore[arg-type,return-value]
+    with pytest.raises(TypeError):
+        router.add_resource("/r").register_route(object())  # type: ignore[arg-type]
+    root = Application()
+    sub = Application()
+    sub.router.add_get("/x", handler)
+    res = root.add_subapp("/sub", sub)
+    assert len(res) == 2 and {route.method for route in res} == {"GET", "HEAD"}
+    assert res.get_info() == {"app": sub, "prefix": "/sub"}
+    with pytest.raises(RuntimeError):
+        res.url_for()
+    mi = await root.router.resolve(make_request("GET", "/nope"))
+    assert isinstance(mi, MatchInfoError) and "404" in repr(mi)
+    with pytest.raises(RuntimeError):
+        mi.route.url_for()
+
+
+async def test_domain_subapp_405_and_mask(make_request: RequestFactory) -> None:
+    from aiohttp_server.web_app import Application
+
+    root = Application()
+    sub = Application()
+    sub.router.add_post("/only", handler)
+    resource = root.add_domain("*.example.com", sub)
+    assert resource.canonical == r".*\.example\.com"
+    assert resource.get_info()["app"] is sub
+    root.freeze()
+    mi = await root.router.resolve(make_request("GET", "/only", {"Host": "a.example.com"}))
+    assert isinstance(mi.http_exception, HTTPMethodNotAllowed)
+    mi = await root.router.resolve(make_request("GET", "/only", {"Host": "example.com"}))
+    assert isinstance(mi.http_exception, HTTPNotFound)
+    mi = await root.router.resolve(make_request("GET", "/only"))
+    assert isinstance(mi.http_exception, HTTPNotFound)
