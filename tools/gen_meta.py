@@ -66,7 +66,10 @@ def render(module: str) -> str:
         lines.append(f"from {home} import (")
         lines += [f"    {name} as {name}," for name in names]
         lines.append(")")
-    exported = [name for _, names in rows for name in names if name != "main"]
+    # The CLI entry point and private names that plugins import stay out of __all__.
+    exported = [
+        name for _, names in rows for name in names if name != "main" and not name.startswith("_")
+    ]
     if module == "__init__":
         lines += ["", '__version__ = "3.13.3"']
     if exported:

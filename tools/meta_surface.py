@@ -164,7 +164,11 @@ SURFACE: dict[str, list[tuple[str, list[str] | str]]] = {
     "web_fileresponse": [(f"{S}.web_fileresponse", "*")],
     "web_log": [(f"{S}.web_log", "*")],
     "web_middlewares": [(f"{S}.web_middlewares", "*")],
-    "web_protocol": [(f"{S}.web_protocol", "*")],
+    "web_protocol": [
+        (f"{S}.web_protocol", "*"),
+        # pytest-aiohttp imports this private alias.
+        (f"{S}.web_protocol", ["_RequestHandler"]),
+    ],
     "web_request": [(f"{S}.web_request", "*")],
     "web_response": [(f"{S}.web_response", "*")],
     "web_routedef": [(f"{S}.web_routedef", "*")],

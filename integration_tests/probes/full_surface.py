@@ -9,6 +9,11 @@ import aiohttp
 
 modules = sorted(info.name for info in pkgutil.iter_modules(aiohttp.__path__))
 for name in modules:
-    importlib.import_module(f"aiohttp.{name}")
+    try:
+        importlib.import_module(f"aiohttp.{name}")
+    except ModuleNotFoundError as exc:
+        # The pytest plugin needs pytest, which the profile leaves out, as aiohttp's does.
+        if (name, exc.name) != ("pytest_plugin", "pytest"):
+            raise
 print(f"{len(modules)} modules imported")
 print("surface ok")

@@ -5,6 +5,9 @@ from aiohttp_server.web_protocol import (
     RequestHandler as RequestHandler,
     RequestPayloadError as RequestPayloadError,
 )
+from aiohttp_server.web_protocol import (
+    _RequestHandler as _RequestHandler,
+)
 
 __all__ = [
     "PayloadAccessError",
