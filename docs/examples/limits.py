@@ -37,6 +37,15 @@ async def small_ws(request: web.Request) -> web.WebSocketResponse:
     return ws
 
 
+async def big_ws(request: web.Request) -> web.WebSocketResponse:
+    ws = web.WebSocketResponse()
+    await ws.prepare(request)
+    await ws.send_bytes(bytes(5000))
+    async for _msg in ws:
+        pass
+    return ws
+
+
 async def raw_status(port: int, head: bytes) -> bytes:
     """Send a hand-written request head and return the status code."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -53,6 +62,7 @@ async def main() -> list[object]:
     app.router.add_get("/huge-header", huge_header)
     app.router.add_get("/bomb", zip_bomb)
     app.router.add_get("/ws", small_ws)
+    app.router.add_get("/big-ws", big_ws)
     async with TestServer(app) as server:
         results: list[object] = []
         # Server side: a header line over max_field_size (8190), or more than
@@ -87,6 +97,11 @@ async def main() -> list[object]:
                 await ws.send_str("x" * 2000)
                 msg = await ws.receive()
                 results.append((msg.type, ws.close_code == WSCloseCode.MESSAGE_TOO_BIG))
+            # The client has the same bound: the oversized message becomes an ERROR.
+            async with session.ws_connect(server.make_url("/big-ws"), max_msg_size=1000) as ws:
+                msg = await ws.receive()
+                assert isinstance(msg.data, aiohttp.WebSocketError)
+                results.append((msg.type, msg.data.code))
 
         # Limits are per session (and per server runner): raise them knowingly.
         async with aiohttp.ClientSession(max_field_size=16_384) as session:
@@ -99,6 +114,7 @@ async def main() -> list[object]:
         ("header", 400),
         "decompressed body too large",
         (WSMsgType.CLOSE, True),
+        (WSMsgType.ERROR, WSCloseCode.MESSAGE_TOO_BIG),
         ("header", 200),
     ]
     return results
