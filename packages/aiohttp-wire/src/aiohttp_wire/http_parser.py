@@ -416,6 +416,7 @@ class _Parser(Generic[_MsgT]):
     def _eof_in_head(self) -> None:
         """A partial head at EOF: nothing to deliver by default."""
         self._buf.clear()
+        self._checked = 0
 
     # -- heads -------------------------------------------------------------------------
 
@@ -880,6 +881,7 @@ class ResponseParser(_Parser[RawResponseMessage]):
         """A head cut short by the close: deliver what a lenient client would."""
         data = bytes(self._buf).strip(b"\r\n")
         self._buf.clear()
+        self._checked = 0
         if data:
             self._run(data + b"\r\n\r\n")
             self._eof()
