@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from aiohttp_server.web_exceptions import HTTPException, HTTPNotFound, NotAppKey
 from aiohttp_server.web_middlewares import middleware
 from aiohttp_server.web_request import Request
 from aiohttp_server.web_response import Response, StreamResponse
+from aiohttp_server.web_urldispatcher import UrlDispatcher
 from aiohttp_wire.typedefs import Handler
 
 RequestFactory = Any
@@ -488,3 +490,18 @@ async def test_old_style_middleware_factories(make_request: RequestFactory) -> N
         assert resp.headers["X-Old"] == "1" and resp.headers["X-New"] == "1"
     # Factories run per request: their chains are never cached.
     assert calls == ["factory", "factory"]
+
+
+def test_router_and_loop_arguments_are_deprecated() -> None:
+    router = UrlDispatcher()
+    with pytest.warns(DeprecationWarning, match="router argument"):
+        app = Application(router=router)
+    assert app.router is router
+    with pytest.warns(DeprecationWarning, match="router argument"), pytest.raises(TypeError):
+        Application(router=object())  # type: ignore[arg-type]
+    loop = asyncio.new_event_loop()
+    try:
+        with pytest.warns(DeprecationWarning, match="loop argument"):
+            Application(loop=loop)
+    finally:
+        loop.close()

@@ -165,11 +165,21 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
         self,
         *,
         logger: logging.Logger = web_logger,
+        router: UrlDispatcher | None = None,
         middlewares: Iterable[Middleware] = (),
         handler_args: Mapping[str, Any] | None = None,
         client_max_size: int = 1024**2,
+        loop: asyncio.AbstractEventLoop | None = None,
         debug: Any = ...,
     ) -> None:
+        if router is None:
+            router = UrlDispatcher()
+        else:
+            warnings.warn("router argument is deprecated", DeprecationWarning, stacklevel=2)
+            if not isinstance(router, UrlDispatcher):
+                raise TypeError(f"router must be a UrlDispatcher, got {router!r}")
+        if loop is not None:
+            warnings.warn("loop argument is deprecated", DeprecationWarning, stacklevel=2)
         if debug is not ...:
             warnings.warn(
                 "debug argument is deprecated, use asyncio's debug mode instead",
@@ -177,7 +187,7 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
                 stacklevel=2,
             )
         self._debug = debug
-        self._router = UrlDispatcher()
+        self._router = router
         self._handler_args = handler_args
         self.logger = logger
         self._middlewares: FrozenList[Middleware] = FrozenList(middlewares)
@@ -200,7 +210,7 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
         self._on_startup.append(self._cleanup_ctx._on_startup)
         self._on_cleanup.append(self._cleanup_ctx._on_cleanup)
         self._client_max_size = client_max_size
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop: asyncio.AbstractEventLoop | None = loop
 
     def __init_subclass__(cls: type[Application]) -> None:
         warnings.warn(
