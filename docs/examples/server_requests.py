@@ -28,7 +28,8 @@ async def form(request: web.Request) -> web.Response:
     fields = await request.post()
     upload = fields["file"]
     assert isinstance(upload, web.FileField)
-    size = len(upload.file.read())
+    with upload.file as file:  # a temporary file holding the upload
+        size = len(file.read())
     return web.json_response({"title": fields["title"], "file": upload.filename, "size": size})
 
 
