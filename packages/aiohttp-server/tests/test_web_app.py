@@ -505,3 +505,9 @@ def test_router_and_loop_arguments_are_deprecated() -> None:
             Application(loop=loop)
     finally:
         loop.close()
+
+
+async def test_loop_property_is_deprecated() -> None:
+    app = Application()
+    with pytest.warns(DeprecationWarning, match="loop property"):
+        assert app.loop is asyncio.get_running_loop()

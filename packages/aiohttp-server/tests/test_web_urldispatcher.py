@@ -290,7 +290,7 @@ def test_match_info_apps_and_freeze() -> None:
     mi.add_app(b)
     mi.add_app(a)
     assert mi.apps == (a, b) and mi.current_app is b
-    with mi.set_current_app(a):
+    with mi._set_current_app(a):
         assert mi.current_app is a
     assert mi.current_app is b
     with pytest.raises(RuntimeError):

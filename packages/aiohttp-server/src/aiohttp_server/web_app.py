@@ -296,6 +296,13 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
         return bool(self._debug)
 
     @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        """Deprecated: the loop the application serves on (the running one)."""
+        warnings.warn("loop property is deprecated", DeprecationWarning, stacklevel=2)
+        loop = self._loop
+        return loop if loop is not None else asyncio.get_event_loop()
+
+    @property
     def frozen(self) -> bool:
         return self._frozen
 

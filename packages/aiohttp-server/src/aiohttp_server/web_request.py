@@ -652,5 +652,5 @@ class Request(BaseRequest):
             signal = app.on_response_prepare
             if signal:
                 # Inside the callbacks, request.app is the app owning the signal.
-                with match_info.set_current_app(app):
+                with match_info._set_current_app(app):
                     await signal.send(self, response)

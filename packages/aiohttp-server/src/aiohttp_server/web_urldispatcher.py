@@ -285,7 +285,7 @@ class UrlMappingMatchInfo(dict[str, str], AbstractMatchInfo):
         self._current_app = app
 
     @contextmanager
-    def set_current_app(self, app: Application) -> Generator[None, None, None]:
+    def _set_current_app(self, app: Application) -> Generator[None, None, None]:
         """Temporarily make ``app`` the current application (middlewares use it)."""
         prev = self._current_app
         self.current_app = app
