@@ -90,7 +90,10 @@ async def test_params_are_appended() -> None:
 
 async def test_body_framing() -> None:
     assert "Content-Length" not in ClientRequest("GET", URL("http://h/")).headers
-    assert ClientRequest("POST", URL("http://h/")).headers["Content-Length"] == "0"
+    empty_post = ClientRequest("POST", URL("http://h/")).headers
+    assert empty_post["Content-Length"] == "0"
+    assert empty_post["Content-Type"] == "application/octet-stream"
+    assert "Content-Type" not in ClientRequest("DELETE", URL("http://h/")).headers
     req = ClientRequest("POST", URL("http://h/"), data=b"abc")
     assert req.headers["Content-Length"] == "3"
     assert req.headers["Content-Type"] == "application/octet-stream"

@@ -395,6 +395,16 @@ class ClientRequest:
     def update_body_from_data(self, body: Any) -> None:
         """Turn ``data`` into a payload and take its headers."""
         if body is None:
+            # An empty POST/PUT/PATCH is still typed, as aiohttp does.
+            if (
+                self.method in self.POST_METHODS
+                and hdrs.CONTENT_TYPE not in self.headers
+                and (
+                    self._skip_auto_headers is None
+                    or hdrs.CONTENT_TYPE not in self._skip_auto_headers
+                )
+            ):
+                self.headers[hdrs.CONTENT_TYPE] = "application/octet-stream"
             return
         if isinstance(body, FormData):
             body = body()
