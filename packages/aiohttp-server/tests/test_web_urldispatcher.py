@@ -501,3 +501,23 @@ async def test_domain_subapp_405_and_mask(make_request: RequestFactory) -> None:
     assert isinstance(mi.http_exception, HTTPNotFound)
     mi = await root.router.resolve(make_request("GET", "/only"))
     assert isinstance(mi.http_exception, HTTPNotFound)
+
+
+async def test_deep_paths_resolve_from_the_deepest_key(make_request: RequestFactory) -> None:
+    router = UrlDispatcher()
+    router.add_get("/a/{tail:.*}", handler)
+    router.add_get("/x/y/z", other)
+    router.add_get("/{any:.*}", other)
+    router.freeze()
+    deep = "/a/" + "seg/" * 2000
+    mi = await router.resolve(make_request("GET", deep))
+    assert mi.handler is handler and mi["tail"] == deep[3:]
+    assert (await router.resolve(make_request("GET", "/x/y/z"))).handler is other
+    mi = await router.resolve(make_request("GET", "/x/y/z/" + "q/" * 100))
+    assert mi.handler is other and mi["any"].startswith("x/y/z/q/")
+    empty = UrlDispatcher()
+    empty.add_get("/{one}", handler)
+    empty.freeze()
+    assert (await empty.resolve(make_request("GET", "/v"))).handler is handler
+    miss = await empty.resolve(make_request("GET", "/v/w"))
+    assert isinstance(miss.http_exception, HTTPNotFound)

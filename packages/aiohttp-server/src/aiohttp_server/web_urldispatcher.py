@@ -960,6 +960,8 @@ class UrlDispatcher(AbstractRouter, Mapping[str, AbstractResource]):
         self._named_resources: dict[str, AbstractResource] = {}
         # index key (see _index_key) -> resources under it, in registration order.
         self._index_table: dict[str, list[AbstractResource]] = {}
+        # The most "/" any index key has: deeper path prefixes cannot match.
+        self._max_depth = 0
         # Sub-applications selected by a rule (add_domain): tried before paths.
         self._matched_subapps: list[MatchedSubAppResource] = []
         self._frozen = False
@@ -987,6 +989,14 @@ class UrlDispatcher(AbstractRouter, Mapping[str, AbstractResource]):
         index = self._index_table
         url_part = path
         full_path = True
+        max_depth = self._max_depth
+        if path.count("/") > max_depth:
+            # Skip the prefixes deeper than every key (a long path costs no more).
+            end = -1
+            for _ in range(max_depth + 1):
+                end = path.find("/", end + 1)
+            url_part = path[:end]
+            full_path = False
         while True:
             candidates = index.get(url_part)
             if candidates is not None:
@@ -1014,6 +1024,7 @@ class UrlDispatcher(AbstractRouter, Mapping[str, AbstractResource]):
     def _reindex(self) -> None:
         """Rebuild the lookup tables (after prefixes change the paths)."""
         self._index_table = {}
+        self._max_depth = 0
         self._matched_subapps = []
         for resource in self._resources:
             self._index(resource)
@@ -1022,7 +1033,9 @@ class UrlDispatcher(AbstractRouter, Mapping[str, AbstractResource]):
         if isinstance(resource, MatchedSubAppResource):
             self._matched_subapps.append(resource)
         else:
-            self._index_table.setdefault(_index_key(resource), []).append(resource)
+            key = _index_key(resource)
+            self._index_table.setdefault(key, []).append(resource)
+            self._max_depth = max(self._max_depth, key.count("/"))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._named_resources)
