@@ -37,7 +37,9 @@ def load(name: str) -> ModuleType:
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
 def test_example_main_runs(path: Path) -> None:
     """main() runs to completion (its own assertions pass) within a bounded time."""
-    main = load(path.stem).main
+    module = load(path.stem)
+    assert hasattr(module, "main"), f"{path.name} defines no main(): see docs/contributing.rst"
+    main = module.main
     if inspect.iscoroutinefunction(main):
 
         async def bounded() -> object:
