@@ -45,8 +45,8 @@ def uv() -> list[str]:
 def venv(tmp_path: Path) -> Callable[..., Path]:
     """Make a venv holding the given wheels; return its interpreter."""
 
-    def make(*wheels: Path) -> Path:
-        target = tmp_path / "venv"
+    def make(*wheels: Path, name: str = "venv") -> Path:
+        target = tmp_path / name
         subprocess.run([*uv(), "venv", "--quiet", "-p", sys.executable, str(target)], check=True)
         python = target / "bin" / "python"
         subprocess.run(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import selectors
+import signal
+import socket
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -54,3 +58,55 @@ def test_pytest_aiohttp_runs_on_our_meta_package(
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert "site-packages/aiohttp/" in version.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _wait_for_line(process: subprocess.Popen[str], needle: str, timeout: float) -> str:
+    """Lines the process printed up to the one holding ``needle``; fail on exit or timeout."""
+    assert process.stdout is not None
+    seen = []
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        while True:
+            if not selector.select(timeout):
+                raise AssertionError(f"no {needle!r} within {timeout}s: {seen}")
+            line = process.stdout.readline()
+            if not line:
+                raise AssertionError(f"exited with {process.wait()}: {seen}")
+            seen.append(line)
+            if needle in line:
+                return "".join(seen)
+
+
+def test_seed_programs_run_unchanged_against_our_server(
+    venv: Callable[..., Path], wheel: Callable[[str], Path]
+) -> None:
+    """A seed-style run_app server; seed-style client code and the client-only profile use it."""
+    full = venv(*(wheel(name) for name in [*OURS, "aiohttp"]))
+    client_only = venv(
+        wheel("aiohttp-client"), wheel("aiohttp-websocket"), wheel("aiohttp-wire"), name="client"
+    )
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(full), str(PROBES / "seed_server.py"), str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        banner = _wait_for_line(server, "Running on", timeout=60)
+        assert f"http://127.0.0.1:{port}" in banner
+        base = f"http://127.0.0.1:{port}"
+        assert "seed client ok" in run_probe(full, "seed_client", base)
+        assert "client request ok" in run_probe(client_only, "client_request", f"{base}/health")
+    finally:
+        server.send_signal(signal.SIGINT)
+        output, _ = server.communicate(timeout=60)
+    assert server.returncode == 0, output
