@@ -107,6 +107,24 @@ async def test_content_headers(make_request: RequestFactory) -> None:
     assert bare.charset is None and bare.content_length is None
 
 
+@pytest.mark.parametrize(
+    ("value", "charset"),
+    [
+        ('text/plain; x="a;b"; charset=latin-1', "latin-1"),
+        ('text/plain; x="a\\";charset=no"; charset=koi8-r', "koi8-r"),
+        ('text/plain; charset="unterminated;x', '"unterminated;x'),
+        ("TEXT/Plain;;Charset=UTF-8", "UTF-8"),
+        ('text/plain; x="' + "\\" * 4000, None),
+    ],
+)
+async def test_content_type_parameters(
+    make_request: RequestFactory, value: str, charset: str | None
+) -> None:
+    req = make_request("POST", "/", {"Content-Type": value})
+    assert req.content_type == "text/plain"
+    assert req.charset == charset
+
+
 async def test_conditional_headers(make_request: RequestFactory) -> None:
     date = "Wed, 21 Oct 2015 07:28:00 GMT"
     when = datetime.datetime(2015, 10, 21, 7, 28, tzinfo=datetime.timezone.utc)

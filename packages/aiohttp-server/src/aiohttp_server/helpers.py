@@ -61,27 +61,15 @@ def _parse_content_type_uncached(raw: str) -> tuple[str, MappingProxyType[str, s
     return mime, MappingProxyType(params)
 
 
+# One parameter: anything up to the next ";" that is not inside a quoted string.
+_PARAM_RE = re.compile(r'(?:[^;"]|"(?:\\.|[^"\\])*"?)+')
+
+
 def _split_params(rest: str) -> list[str]:
     """Split on ``;`` outside quoted strings."""
     if '"' not in rest:
         return rest.split(";")
-    items: list[str] = []
-    buf: list[str] = []
-    quoted = escaped = False
-    for ch in rest:
-        if escaped:
-            escaped = False
-        elif ch == "\\" and quoted:
-            escaped = True
-        elif ch == '"':
-            quoted = not quoted
-        elif ch == ";" and not quoted:
-            items.append("".join(buf))
-            buf = []
-            continue
-        buf.append(ch)
-    items.append("".join(buf))
-    return items
+    return _PARAM_RE.findall(rest)
 
 
 def parse_content_type(raw: str | None) -> tuple[str, MappingProxyType[str, str]]:
