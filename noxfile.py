@@ -30,6 +30,8 @@ REPORTS = ROOT / ".reports"
 #: Run pytest without pytest-asyncio (its ini options are then unknown: fine).
 NO_ASYNCIO = ["-p", "no:asyncio", "-W", "ignore::pytest.PytestConfigWarning"]
 LINTED = ["packages", "tools", "integration_tests", "docs", "noxfile.py"]
+#: Programs some packages' tests drive as peers (``tools/system_deps.py`` installs them).
+SYSTEM_PROGRAMS = {"aiohttp-wire": ["curl"], "aiohttp-server": ["curl"]}
 
 
 def _junit(name: str) -> str:
@@ -51,6 +53,8 @@ def tests(session: nox.Session, package: str) -> None:
     """One distribution's tests, alone with its declared dependencies."""
     _install_with_siblings(session, package)
     session.install(*dependency_group("test"))
+    if package in SYSTEM_PROGRAMS:
+        session.run("python", "tools/system_deps.py", *SYSTEM_PROGRAMS[package])
     args = ["pytest", str(WORKSPACE[package].tests_dir), "-q", _junit(f"tests-{package}")]
     if package == "aiohttp-testing":
         # Its own pytest plugin runs these tests, as it runs users' suites.
