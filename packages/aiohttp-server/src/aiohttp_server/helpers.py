@@ -36,13 +36,14 @@ _ETAGC = r"[!#-}\x80-\xff]+"
 QUOTED_ETAG_RE = re.compile(rf'(W/)?"({_ETAGC})"')
 LIST_QUOTED_ETAG_RE = re.compile(rf"({QUOTED_ETAG_RE.pattern})(?:\s*,\s*|$)|(.)")
 _ETAG_VALUE_RE = re.compile(_ETAGC)
+_QUOTED_PAIR_RE = re.compile(r"\\(.)")
 
 
 def _unquote(value: str) -> str:
     if len(value) >= 2 and value[0] == value[-1] == '"':
         value = value[1:-1]
         if "\\" in value:
-            value = re.sub(r"\\(.)", r"\1", value)
+            value = _QUOTED_PAIR_RE.sub(r"\1", value)
     return value
 
 
