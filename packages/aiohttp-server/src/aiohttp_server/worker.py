@@ -144,6 +144,11 @@ class GunicornWebWorker(_WorkerBase):  # type: ignore[misc]
         # Reset signals so Gunicorn doesn't swallow subprocess return codes.
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
 
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        """Stop serving (SIGTERM) without waiting for the next 1 s heartbeat."""
+        super().handle_exit(sig, frame)
+        self._notify_waiter_done()
+
     def handle_quit(self, sig: int, frame: FrameType | None) -> None:
         """Stop serving after the current requests."""
         self.alive = False
