@@ -1178,3 +1178,25 @@ async def test_adapter_eof_mid_chunked(protocol: BaseProtocol) -> None:
     payload = messages[0][1]
     with pytest.raises(he.TransferEncodingError):
         await asyncio.wait_for(payload.read(), 5)
+
+
+async def test_adapter_codec_not_installed(
+    protocol: BaseProtocol, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aiohttp_wire import http_parser
+
+    class Missing:
+        def __init__(self) -> None:
+            raise RuntimeError("The brotli decompression is not available")
+
+    monkeypatch.setattr(http_parser, "BrotliDecompressor", Missing)
+    loop = asyncio.get_running_loop()
+    p = HttpResponseParser(protocol, loop, 2**16)
+    with pytest.raises(he.ContentEncodingError, match="br"):
+        p.feed_data(b"HTTP/1.1 200 OK\r\nContent-Encoding: br\r\nContent-Length: 3\r\n\r\nabc")
+    # Not decoding is always possible.
+    p = HttpResponseParser(protocol, loop, 2**16, auto_decompress=False)
+    messages, _, _ = p.feed_data(
+        b"HTTP/1.1 200 OK\r\nContent-Encoding: br\r\nContent-Length: 3\r\n\r\nabc"
+    )
+    assert await asyncio.wait_for(messages[0][1].read(), 5) == b"abc"

@@ -974,14 +974,19 @@ class _DecompressingSink:
         self.encoding = encoding
         self._budget = max_size
         self._started = False
-        if encoding == "br":
-            self._decoder: ZLibDecompressor | BrotliDecompressor | ZSTDDecompressor = (
-                BrotliDecompressor()
-            )
-        elif encoding == "zstd":
-            self._decoder = ZSTDDecompressor()
-        else:
-            self._decoder = ZLibDecompressor(encoding=encoding)
+        self._decoder: ZLibDecompressor | BrotliDecompressor | ZSTDDecompressor
+        try:
+            if encoding == "br":
+                self._decoder = BrotliDecompressor()
+            elif encoding == "zstd":
+                self._decoder = ZSTDDecompressor()
+            else:
+                self._decoder = ZLibDecompressor(encoding=encoding)
+        except RuntimeError as exc:
+            # The optional codec is not installed.
+            raise ContentEncodingError(
+                f"Can not decode content-encoding: {encoding} ({exc})"
+            ) from exc
 
     def _emit(self, data: bytes) -> None:
         if len(data) > self._budget:
