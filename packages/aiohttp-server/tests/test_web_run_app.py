@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import json
 import os
 import signal
 import socket
@@ -239,3 +240,56 @@ async def test_cli_help(app_dir: Path, reaper: list[asyncio.subprocess.Process])
     assert "--hostname" in out
     assert "--port" in out
     assert "--path" in out
+
+
+SEED_APP = textwrap.dedent(
+    """
+    import sys
+
+    from aiohttp_server import web
+
+
+    async def health(request):
+        return web.json_response({"status": "ok"})
+
+
+    def create_app():
+        app = web.Application()
+        app.router.add_get("/health", health)
+        return app
+
+
+    if __name__ == "__main__":
+        web.run_app(create_app(), host="127.0.0.1", port=int(sys.argv[1]))
+    """
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+async def test_run_app_with_host_and_port(
+    app_dir: Path, reaper: list[asyncio.subprocess.Process]
+) -> None:
+    # The usual script shape: run_app(create_app(), host=..., port=...) in __main__.
+    (app_dir / "seed.py").write_text(SEED_APP)
+    port = _free_port()
+    proc = await _spawn(app_dir, "seed.py", str(port))
+    reaper.append(proc)
+    assert await _line(proc) == f"======== Running on http://127.0.0.1:{port} ========"
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=GUARD)
+    try:
+        await asyncio.to_thread(conn.request, "GET", "/health")
+        resp = await asyncio.to_thread(conn.getresponse)
+        assert resp.status == 200
+        assert resp.getheader("Content-Type") == "application/json; charset=utf-8"
+        assert json.loads(await asyncio.to_thread(resp.read)) == {"status": "ok"}
+    finally:
+        conn.close()
+    proc.send_signal(signal.SIGINT)
+    code, _, err = await _finish(proc)
+    assert code == 0, err
