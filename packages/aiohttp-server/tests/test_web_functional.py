@@ -699,3 +699,51 @@ async def test_every_http_exception_raised_and_returned(serve: Serve) -> None:
 
     # One keep-alive connection throughout: every answer is framed correctly.
     assert await asyncio.to_thread(check_all) == []
+
+
+async def test_concurrent_requests_keep_their_own_state(serve: Serve) -> None:
+    name_key = AppKey("app_name", str)
+    release = asyncio.Event()
+    arrived = 0
+
+    @middleware
+    async def stamp(request: Request, handler: Handler) -> StreamResponse:
+        request["seen_by"] = request.app[name_key]
+        resp: StreamResponse = await handler(request)
+        return resp
+
+    async def slow(request: Request) -> StreamResponse:
+        nonlocal arrived
+        arrived += 1
+        if arrived == 40:
+            release.set()
+        # Every request waits until all have arrived: their handlers interleave.
+        await asyncio.wait_for(release.wait(), TIMEOUT)
+        return json_response(
+            {
+                "n": request.match_info["n"],
+                "app": request.app[name_key],
+                "seen_by": request["seen_by"],
+                "body": (await request.text()),
+            }
+        )
+
+    root = Application(middlewares=[stamp])
+    root[name_key] = "root"
+    root.router.add_post("/r/{n}", slow)
+    sub = Application(middlewares=[stamp])
+    sub[name_key] = "sub"
+    sub.router.add_post("/s/{n}", slow)
+    root.add_subapp("/sub", sub)
+    base = await serve(root)
+    limits = httpx.Limits(max_connections=40)
+    async with httpx.AsyncClient(base_url=base, timeout=TIMEOUT, limits=limits) as client:
+        paths = [f"/r/{i}" if i % 2 else f"/sub/s/{i}" for i in range(40)]
+        responses = await asyncio.gather(
+            *(client.post(path, content=f"body-{path}".encode()) for path in paths)
+        )
+    for path, r in zip(paths, responses):
+        got = r.json()
+        expected_app = "sub" if path.startswith("/sub") else "root"
+        assert got["n"] == path.rsplit("/", 1)[1] and got["body"] == f"body-{path}"
+        assert got["app"] == expected_app and got["seen_by"] == expected_app
