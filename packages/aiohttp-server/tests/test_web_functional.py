@@ -742,7 +742,7 @@ async def test_concurrent_requests_keep_their_own_state(serve: Serve) -> None:
         responses = await asyncio.gather(
             *(client.post(path, content=f"body-{path}".encode()) for path in paths)
         )
-    for path, r in zip(paths, responses):
+    for path, r in zip(paths, responses, strict=True):
         got = r.json()
         expected_app = "sub" if path.startswith("/sub") else "root"
         assert got["n"] == path.rsplit("/", 1)[1] and got["body"] == f"body-{path}"
