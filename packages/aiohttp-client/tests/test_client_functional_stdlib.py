@@ -15,6 +15,7 @@ from yarl import URL
 
 from aiohttp_client.client import ClientSession, ClientTimeout, request
 from aiohttp_client.client_exceptions import (
+    ClientConnectionError,
     ClientResponseError,
     ContentTypeError,
     InvalidUrlClientError,
@@ -387,3 +388,21 @@ async def test_timeout_defaults() -> None:
     assert ClientTimeout() == ClientTimeout(None, None, None, None, 5)
     with pytest.raises(ValueError):
         ClientSession(timeout=5)  # type: ignore[arg-type]
+
+
+async def test_body_after_release(stdlib_server: URL) -> None:
+    url = (stdlib_server / "text").with_query(text="body")
+    async with asyncio.timeout(10), ClientSession() as session:
+        async with session.get(url) as resp:
+            assert await resp.read() == b"body"
+        assert await resp.text() == "body"  # the cached body decodes after release
+        with pytest.raises(ClientConnectionError, match="Connection closed"):
+            await resp.read()
+        async with session.get(url) as resp:
+            pass  # never read
+        with pytest.raises(ClientConnectionError, match="Connection closed"):
+            await resp.text()
+        resp = await session.get(url)
+        resp.close()
+        with pytest.raises(ClientConnectionError, match="Connection closed"):
+            await resp.read()

@@ -854,7 +854,8 @@ class ClientResponse:
 
     def _notify_content(self) -> None:
         content = self.content
-        if content is not None and content.exception() is None and not content.is_eof():
+        if content is not None and content.exception() is None:
+            # Even a fully received body can no longer be read once released.
             content.set_exception(ClientConnectionError("Connection closed"))
         self._released = True
 
@@ -892,6 +893,8 @@ class ClientResponse:
             except BaseException:
                 self.close()
                 raise
+        elif self._released:
+            raise ClientConnectionError("Connection closed")
         if self._writer is not None:
             await self._wait_released()
         return self._body
@@ -910,8 +913,8 @@ class ClientResponse:
         return self._resolve_charset(self, self._body)
 
     async def text(self, encoding: str | None = None, errors: str = "strict") -> str:
-        """Read and decode the body."""
-        body = await self.read()
+        """Read and decode the body (the cached one works after release, as in aiohttp)."""
+        body = self._body if self._body is not None else await self.read()
         if encoding is None:
             encoding = self.get_encoding()
         return body.decode(encoding, errors=errors)
@@ -924,7 +927,7 @@ class ClientResponse:
         content_type: str | None = "application/json",
     ) -> Any:
         """Read the body and decode it as JSON; check the content type unless told not to."""
-        body = await self.read()
+        body = self._body if self._body is not None else await self.read()
         if content_type:
             actual = self._headers.get(hdrs.CONTENT_TYPE, "")
             if not _expected_content_type(self.content_type, content_type):
