@@ -1119,6 +1119,8 @@ class HttpParser(Generic[_MsgT]):
         try:
             core._feed(data)
         except HttpProcessingError as exc:
+            # Heads completed earlier in this chunk are dropped with the connection.
+            self._messages = []
             self._fail_payload(exc)
             raise
         messages = self._messages
