@@ -53,15 +53,25 @@ class RecordingWriter:
     def enable_compression(self, encoding: str = "deflate", strategy: int | None = None) -> None:
         self.compression = encoding
 
+    def _limit(self, chunk: bytes) -> bytes:
+        """Cut to the remaining ``length``, as ``StreamWriter`` does."""
+        if self.length is None:
+            return chunk
+        chunk = chunk[: self.length]
+        self.length -= len(chunk)
+        return chunk
+
     async def write(self, chunk: bytes, *, drain: bool = True) -> None:
         assert not self.eof
-        self.chunks.append(bytes(chunk))
+        chunk = self._limit(bytes(chunk))
+        self.chunks.append(chunk)
         self.output_size += len(chunk)
 
     async def write_eof(self, chunk: bytes = b"") -> None:
         assert not self.eof, "write_eof called twice"
+        chunk = self._limit(bytes(chunk))
         if chunk:
-            self.chunks.append(bytes(chunk))
+            self.chunks.append(chunk)
             self.output_size += len(chunk)
         self.eof = True
 

@@ -747,3 +747,43 @@ async def test_concurrent_requests_keep_their_own_state(serve: Serve) -> None:
         expected_app = "sub" if path.startswith("/sub") else "root"
         assert got["n"] == path.rsplit("/", 1)[1] and got["body"] == f"body-{path}"
         assert got["app"] == expected_app and got["seen_by"] == expected_app
+
+
+async def test_declared_length_keeps_the_connection_in_sync(serve: Serve) -> None:
+    async def over(request: Request) -> StreamResponse:
+        resp = StreamResponse()
+        resp.content_length = 3
+        await resp.prepare(request)
+        await resp.write(b"abcdef")
+        await resp.write_eof(b"gh")
+        return resp
+
+    async def under(request: Request) -> StreamResponse:
+        resp = StreamResponse()
+        resp.content_length = 10
+        await resp.prepare(request)
+        await resp.write(b"abc")
+        return resp
+
+    async def ok(request: Request) -> StreamResponse:
+        return Response(text="next")
+
+    app = Application()
+    app.router.add_get("/over", over)
+    app.router.add_get("/under", under)
+    app.router.add_get("/ok", ok)
+    base = await serve(app)
+    # Two pipelined requests: the second answer must start right after 3 bytes.
+    raw = await raw_exchange(
+        base,
+        b"GET /over HTTP/1.1\r\nHost: x\r\n\r\n"
+        b"GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    rest = raw.partition(b"\r\n\r\n")[2]
+    assert rest.startswith(b"abcHTTP/1.1 200 OK") and rest.endswith(b"next")
+    # A body shorter than announced ends the connection instead.
+    raw = await raw_exchange(
+        base,
+        b"GET /under HTTP/1.1\r\nHost: x\r\n\r\nGET /ok HTTP/1.1\r\nHost: x\r\n\r\n",
+    )
+    assert raw.endswith(b"\r\n\r\nabc") and raw.count(b"HTTP/1.1 200") == 1

@@ -476,3 +476,25 @@ def test_charset_without_content_type_defaults_to_text_plain() -> None:
     assert resp.body == b"\xe9"
     resp = Response(text="x", headers={"Content-Type": "text/csv"})
     assert resp.content_type == "text/csv" and resp.body == b"x"
+
+
+async def test_body_never_exceeds_content_length(make_request: RequestFactory) -> None:
+    resp = StreamResponse()
+    resp.content_length = 3
+    req = make_request("GET", "/")
+    await resp.prepare(req)
+    await resp.write(b"abcdef")
+    await resp.write_eof(b"gh")
+    assert req._payload_writer.body == b"abc"
+    assert resp.keep_alive is True
+
+
+async def test_short_body_closes_the_connection(make_request: RequestFactory) -> None:
+    resp = StreamResponse()
+    resp.content_length = 10
+    req = make_request("GET", "/")
+    await resp.prepare(req)
+    await resp.write(b"abc")
+    await resp.write_eof()
+    # The client would otherwise read the next response as the missing bytes.
+    assert resp.keep_alive is False

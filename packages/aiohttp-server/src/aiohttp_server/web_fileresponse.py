@@ -239,8 +239,10 @@ class FileResponse(StreamResponse):
         except (NotImplementedError, RuntimeError, TypeError, AttributeError):
             await self._send_chunks(loop, writer, fobj, start, count)
             return
-        # The kernel wrote the body: count it where body_length is taken from.
+        # The kernel wrote the body: account for it as if it went through the writer.
         writer.output_size += sent
+        if writer.length is not None:
+            writer.length = max(writer.length - sent, 0)
         await super().write_eof()
 
     async def _send_chunks(

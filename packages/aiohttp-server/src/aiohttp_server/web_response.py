@@ -453,8 +453,12 @@ class StreamResponse(MutableMapping[str, Any]):
             if not self._must_be_empty_body:
                 writer.enable_chunking()
                 headers[hdrs.TRANSFER_ENCODING] = _CHUNKED
-        elif hdrs.CONTENT_LENGTH not in headers and not self._must_be_empty_body:
-            if version >= HttpVersion11:
+        elif not self._must_be_empty_body:
+            length = headers.get(hdrs.CONTENT_LENGTH)
+            if length is not None:
+                # The writer never lets more than the announced bytes out.
+                writer.length = int(length)
+            elif version >= HttpVersion11:
                 writer.enable_chunking()
                 headers[hdrs.TRANSFER_ENCODING] = _CHUNKED
             else:
@@ -549,11 +553,16 @@ class StreamResponse(MutableMapping[str, Any]):
             raise RuntimeError("Response has not been started")
         if self._must_be_empty_body:
             data = b""
+        writer = self._payload_writer
         self._body_length += len(data)
-        await self._payload_writer.write_eof(data)
+        await writer.write_eof(data)
         self._eof_sent = True
         self._req = None
-        self._body_length = self._payload_writer.output_size
+        self._body_length = writer.output_size
+        if writer.length:
+            # Fewer bytes than Content-Length announced: only closing the
+            # connection keeps the client from reading the next response as body.
+            self._keep_alive = False
 
     def __repr__(self) -> str:
         if self._eof_sent:
