@@ -668,3 +668,18 @@ async def test_response_is_freed_without_the_cycle_collector(raw_server: RawServ
                 assert ref() is None  # no reference cycle keeps the response (and its body)
     finally:
         gc.enable()
+
+
+async def test_bad_chunk_size_fails_the_body_not_the_head(raw_server: RawServer) -> None:
+    async def handler(reader: Reader, writer: Writer) -> None:
+        await read_request(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\n")
+        await writer.drain()
+        await reader.read()
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession() as session:
+        async with session.get(url) as resp:
+            assert resp.status == 200
+            with pytest.raises(ClientPayloadError, match="Response payload is not completed"):
+                await resp.read()

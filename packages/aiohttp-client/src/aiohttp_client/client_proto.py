@@ -152,6 +152,24 @@ class ResponseHandler(BaseProtocol):
         if parser is None:
             self._tail += data
             return
+        payload = self._payload
+        if payload is None or payload.is_eof():
+            # A response starts here. When its head names a Transfer- or
+            # Content-Encoding, feed the head alone first: a body error in the
+            # same chunk (bad gzip, a decompression bomb, a bad chunk size) then
+            # fails only the body, and the response is still returned.
+            end = data.find(b"\r\n\r\n")
+            if 0 <= end < len(data) - 4 and data.find(b"ncoding", 0, end) >= 0:
+                if not self._feed(parser, data[: end + 4]):
+                    return
+                data = data[end + 4 :]
+                if self._upgraded:
+                    self._tail += data
+                    return
+        self._feed(parser, data)
+
+    def _feed(self, parser: HttpResponseParser, data: bytes) -> bool:
+        """Feed ``data`` to the parser; False once a parse error has failed the connection."""
         try:
             messages, upgraded, tail = parser.feed_data(data)
         except BaseException as underlying:
@@ -160,17 +178,10 @@ class ResponseHandler(BaseProtocol):
                 err = ClientPayloadError(f"Response payload is not completed: {underlying!r}")
                 err.__cause__ = underlying
                 payload.set_exception(err)
-            # A head parsed in this same feed (its body already failed by the parser)
-            # is still delivered, so that the error surfaces from reading the body.
-            pending = getattr(parser, "_messages", None)
-            if pending:
-                self._messages.extend(pending)
-                pending.clear()
-                self._wake_reader()
             self.set_exception(underlying)
             if self.transport is not None:
                 self.transport.close()
-            return
+            return False
         for message, payload in messages:
             if message.should_close:
                 self._should_close = True
@@ -187,6 +198,7 @@ class ResponseHandler(BaseProtocol):
             self._drop_timeout()
         if messages:
             self._wake_reader()
+        return True
 
     def _wake_reader(self) -> None:
         waiter = self._waiter
