@@ -1,6 +1,7 @@
-"""The hello-world application ``server.py`` loads, written against ``aiohttp`` only.
+"""The application ``server.py`` loads, written against ``aiohttp`` only.
 
-Routes: ``GET /text`` (plain text), ``GET /json`` (a small JSON object) and
+Routes: ``GET /text`` (plain text), ``GET /json`` (a small JSON object),
+``GET /item/{id}`` (a dynamic route answering with its match) and
 ``POST /echo`` (answers with the request body). It listens on 127.0.0.1 on
 a free port and prints ``READY <port>`` once it accepts connections; it
 stops on SIGINT/SIGTERM. Access logging is off so that only the framework
@@ -27,6 +28,10 @@ async def json_(request: web.Request) -> web.Response:
     return web.json_response({"message": TEXT})
 
 
+async def item(request: web.Request) -> web.Response:
+    return web.Response(text=f"item {request.match_info['id']}")
+
+
 async def echo(request: web.Request) -> web.Response:
     return web.Response(body=await request.read(), content_type="application/octet-stream")
 
@@ -36,6 +41,7 @@ def make_app() -> web.Application:
     app = web.Application()
     app.router.add_get("/text", text)
     app.router.add_get("/json", json_)
+    app.router.add_get("/item/{id}", item)
     app.router.add_post("/echo", echo)
     return app
 
