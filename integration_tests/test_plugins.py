@@ -26,9 +26,13 @@ PLUGINS = [
     "aiohttp-cors==0.8.1",
     "aiohttp-sse==3.0",
     "aiohttp-retry==2.9.1",
+    "aiohttp-remotes==1.4.0",
+    "aiohttp-middlewares==3.0.0",
 ]
-#: Their dependencies other than aiohttp (cryptography: aiohttp-session's encrypted storage).
-PLUGIN_DEPENDENCIES = ["jinja2>=3.0", "cryptography"]
+#: Their dependencies other than aiohttp: cryptography for aiohttp-session's encrypted
+#: storage; attrs, which aiohttp-middlewares imports without declaring (it comes with the
+#: real aiohttp).
+PLUGIN_DEPENDENCIES = ["jinja2>=3.0", "cryptography", "attrs"]
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +62,8 @@ def plugin_python(tmp_path_factory: pytest.TempPathFactory, wheel: Callable[[str
         ("plugin_cors", "cors ok"),
         ("plugin_sse", "sse ok"),
         ("plugin_retry", "retry ok"),
+        ("plugin_remotes", "remotes ok"),
+        ("plugin_middlewares", "middlewares ok"),
     ],
 )
 def test_plugin_runs_on_our_meta_package(plugin_python: Path, probe: str, expected: str) -> None:
