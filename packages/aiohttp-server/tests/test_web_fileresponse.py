@@ -247,3 +247,15 @@ async def test_range_ignored_for_non_200_status(
     w = req._payload_writer
     assert w.status_line == "HTTP/1.1 404 Not Found"
     assert "Content-Range" not in w.headers and w.body == DATA
+
+
+async def test_fractional_mtime_rounds_up(data_file: Path, make_request: RequestFactory) -> None:
+    os.utime(data_file, (1_600_000_000.4, 1_600_000_000.4))
+    _, w = await _serve(data_file, make_request)
+    last_modified = w.headers["Last-Modified"]
+    assert last_modified == "Sun, 13 Sep 2020 12:26:41 GMT"
+    _, w = await _serve(data_file, make_request, {"If-Modified-Since": last_modified})
+    assert w.status_line.startswith("HTTP/1.1 304")
+    earlier = {"If-Modified-Since": "Sun, 13 Sep 2020 12:26:40 GMT"}
+    _, w = await _serve(data_file, make_request, earlier)
+    assert w.status_line.startswith("HTTP/1.1 200") and w.body == DATA

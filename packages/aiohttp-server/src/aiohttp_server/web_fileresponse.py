@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import math
 import mimetypes
 import os
 import stat
@@ -125,7 +126,8 @@ class FileResponse(StreamResponse):
         varies: bool,
     ) -> AbstractStreamWriter | None:
         etag_value = f"{st.st_mtime_ns:x}-{st.st_size:x}"
-        mtime = st.st_mtime
+        # HTTP dates have whole seconds; round up as Last-Modified setters do.
+        mtime = math.ceil(st.st_mtime)
         headers = self._headers
 
         if_match = request.if_match
@@ -134,7 +136,7 @@ class FileResponse(StreamResponse):
                 return await self._bodyless(request, HTTPPreconditionFailed.status_code)
         else:
             unmodified_since = request.if_unmodified_since
-            if unmodified_since is not None and int(mtime) > unmodified_since.timestamp():
+            if unmodified_since is not None and mtime > unmodified_since.timestamp():
                 return await self._bodyless(request, HTTPPreconditionFailed.status_code)
 
         if_none_match = request.if_none_match
@@ -145,7 +147,7 @@ class FileResponse(StreamResponse):
             modified_since = request.if_modified_since
             if (
                 modified_since is not None
-                and int(mtime) <= modified_since.timestamp()
+                and mtime <= modified_since.timestamp()
                 and request.method in (hdrs.METH_GET, hdrs.METH_HEAD)
             ):
                 return await self._not_modified(request, etag_value, mtime)
@@ -203,7 +205,7 @@ class FileResponse(StreamResponse):
         await self._send_body(request, writer, fobj, start, count)
         return writer
 
-    def _range_applies(self, request: BaseRequest, etag_value: str, mtime: float) -> bool:
+    def _range_applies(self, request: BaseRequest, etag_value: str, mtime: int) -> bool:
         """Whether to honour Range given If-Range (RFC 9110 section 13.1.5)."""
         raw = request.headers.get(hdrs.IF_RANGE)
         if raw is None:
@@ -214,7 +216,7 @@ class FileResponse(StreamResponse):
         if raw.startswith("W/"):
             return False
         if_range = request.if_range
-        return if_range is not None and int(mtime) <= if_range.timestamp()
+        return if_range is not None and mtime <= if_range.timestamp()
 
     async def _send_body(
         self,
@@ -285,7 +287,7 @@ class FileResponse(StreamResponse):
         return await self._bodyless(request, HTTPRequestRangeNotSatisfiable.status_code)
 
     async def _not_modified(
-        self, request: BaseRequest, etag_value: str, mtime: float
+        self, request: BaseRequest, etag_value: str, mtime: int
     ) -> AbstractStreamWriter | None:
         self.set_status(HTTPNotModified.status_code)
         self._headers.pop(hdrs.CONTENT_TYPE, None)
@@ -297,8 +299,8 @@ class FileResponse(StreamResponse):
         return writer
 
 
-def _utc(mtime: float) -> datetime.datetime:
-    return datetime.datetime.fromtimestamp(int(mtime), datetime.timezone.utc)
+def _utc(mtime: int) -> datetime.datetime:
+    return datetime.datetime.fromtimestamp(mtime, datetime.timezone.utc)
 
 
 def _etag_matches(etag_value: str, etags: tuple[ETag, ...], *, weak: bool) -> bool:
