@@ -215,14 +215,19 @@ class ClientRequest:
         self.update_host(url)
         self.update_headers(headers)
         self.update_auto_headers(skip_auto_headers)
-        self.update_cookies(cookies)
+        # The steps below are skipped when they have nothing to do (the common GET).
+        if cookies:
+            self.update_cookies(cookies)
         self.update_content_encoding(data)
-        self.update_auth(auth, trust_env)
-        self.update_proxy(proxy, proxy_auth, proxy_headers)
+        if auth is not None or self.auth is not None or trust_env:
+            self.update_auth(auth, trust_env)
+        if proxy is not None or proxy_auth is not None or proxy_headers is not None:
+            self.update_proxy(proxy, proxy_auth, proxy_headers)
         self.update_body_from_data(data)
         if data is not None or self.method not in self.GET_METHODS:
             self.update_transfer_encoding()
-        self.update_expect_continue(expect100)
+        if expect100 or hdrs.EXPECT in self.headers:
+            self.update_expect_continue(expect100)
 
     # -- attributes the connector reads -------------------------------------------------
 
