@@ -746,3 +746,31 @@ async def test_handler_properties() -> None:
     assert proto.ssl_context is None
     assert proto.peername is None
     assert "disconnected" in repr(proto)
+
+
+async def test_handlers_run_in_the_loops_task_factory_tasks() -> None:
+    # Requests are served in a task that the loop's task factory made, and
+    # request.task is that task, whichever way the handler's task is started.
+    loop = asyncio.get_running_loop()
+    made: list[asyncio.Future[Any]] = []
+
+    def factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Future[Any]:
+        task = asyncio.Task(coro, loop=loop, **kwargs)
+        made.append(task)
+        return task
+
+    async def handler(request: BaseRequest) -> StreamResponse:
+        assert request.task is asyncio.current_task()
+        return Response(text=str(request.task in made))
+
+    previous = loop.get_task_factory()
+    loop.set_task_factory(factory)
+    try:
+        async with serve(handler) as (_, port):
+            client = H11Client(*await connect(port))
+            for _ in range(2):
+                resp, body = await client.request()
+                assert (resp.status_code, body) == (200, b"True")
+            client.close()
+    finally:
+        loop.set_task_factory(previous)

@@ -371,11 +371,15 @@ class RequestHandler(BaseProtocol):
         # The keep-alive timer stays armed: when it fires on a busy connection it
         # just lapses, which is cheaper than cancelling and re-arming per request.
         coro = self._run()
+        loop = self._loop
         if _EAGER:
-            task: asyncio.Task[None] = asyncio.Task(coro, loop=self._loop, eager_start=True)  # type: ignore[call-arg,unused-ignore]
+            task: asyncio.Task[None] = asyncio.Task(coro, loop=loop, eager_start=True)  # type: ignore[call-arg,unused-ignore]
+            self._task_handler = None if task.done() else task
+        elif loop.get_task_factory() is None:
+            # What loop.create_task does without a factory, minus its wrapper's cost.
+            self._task_handler = asyncio.Task(coro, loop=loop)
         else:
-            task = self._loop.create_task(coro)
-        self._task_handler = None if task.done() else task
+            self._task_handler = loop.create_task(coro)
 
     def _arm_keepalive(self) -> None:
         if self._keepalive_handle is None and self._keepalive_timeout:
@@ -404,7 +408,9 @@ class RequestHandler(BaseProtocol):
         handler = self._request_handler
         factory = self._request_factory
         assert handler is not None and factory is not None
-        task = asyncio.current_task(loop)
+        # Without eager tasks _start_task stored this task before it first ran.
+        task = asyncio.current_task(loop) if _EAGER else self._task_handler
+        assert task is not None
         logger_on = self.access_logger is not None
         keep = True
         try:
