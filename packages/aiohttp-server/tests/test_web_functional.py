@@ -614,7 +614,9 @@ async def test_http10_and_bad_requests(serve: Serve) -> None:
     assert raw.startswith(b"HTTP/1.1 200") and raw.endswith(b"hi")
 
 
-async def test_file_response_sendfile_counts_its_bytes(serve: Serve, tmp_path: Path) -> None:
+async def test_file_response_sendfile_counts_its_bytes(
+    serve: Serve, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = bytes(range(256)) * 4096
     path = tmp_path / "blob.bin"
     path.write_bytes(data)
@@ -629,6 +631,17 @@ async def test_file_response_sendfile_counts_its_bytes(serve: Serve, tmp_path: P
     app = Application()
     app.router.add_get("/blob", download)
     base = await serve(app)
+    # Count the kernel-copy calls: the body must go out through loop.sendfile.
+    loop = asyncio.get_running_loop()
+    real_sendfile = loop.sendfile
+    sendfile_calls: list[int] = []
+
+    async def counting_sendfile(*args: Any, **kwargs: Any) -> int:
+        sent: int = await real_sendfile(*args, **kwargs)
+        sendfile_calls.append(sent)
+        return sent
+
+    monkeypatch.setattr(loop, "sendfile", counting_sendfile)
     seen: list[int] = []
     async with httpx.AsyncClient(base_url=base, timeout=TIMEOUT) as client:
         for _ in range(2):
@@ -641,6 +654,7 @@ async def test_file_response_sendfile_counts_its_bytes(serve: Serve, tmp_path: P
     # body_length counts head and body, as the access log's %b does.
     assert seen[0] > len(data) and seen[0] == seen[1]
     assert 10 < seen[2] < 1000
+    assert sendfile_calls == [len(data), len(data), 10]
 
 
 def _make_exception(cls: type[we.HTTPException]) -> we.HTTPException:
