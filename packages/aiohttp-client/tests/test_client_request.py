@@ -197,3 +197,17 @@ async def test_status_line_target() -> None:
     assert req._status_line() == "GET /a%20b?x=1 HTTP/1.1"
     req = ClientRequest("GET", URL("http://h/"), version=HttpVersion10)
     assert req._status_line() == "GET / HTTP/1.0"
+
+
+async def test_header_order_matches_aiohttp() -> None:
+    req = ClientRequest("POST", URL("http://h/"), data=b"abc")
+    assert list(req.headers) == [
+        "Host",
+        "Accept",
+        "Accept-Encoding",
+        "User-Agent",
+        "Content-Length",
+        "Content-Type",
+    ]
+    given = ClientRequest("POST", URL("http://h/"), data=b"abc", headers={"Content-Type": "x/y"})
+    assert list(given.headers)[:2] == ["Host", "Content-Type"]  # a caller's stays in place

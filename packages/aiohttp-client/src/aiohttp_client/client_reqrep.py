@@ -161,6 +161,7 @@ class ClientRequest:
 
     body: payload.Payload | None = None
     auth: BasicAuth | None = None
+    _auto_content_type = False
     response: ClientResponse | None = None
     _writer_task: asyncio.Task[None] | None = None
 
@@ -381,7 +382,11 @@ class ClientRequest:
                     self.chunked = True
                     self.headers[hdrs.TRANSFER_ENCODING] = "chunked"
             else:
-                self.headers[hdrs.CONTENT_LENGTH] = str(size)
+                headers = self.headers
+                headers[hdrs.CONTENT_LENGTH] = str(size)
+                if self._auto_content_type:
+                    # aiohttp sends an automatic Content-Type after the Content-Length.
+                    headers[hdrs.CONTENT_TYPE] = headers.pop(hdrs.CONTENT_TYPE)
 
     def update_auth(self, auth: BasicAuth | None, trust_env: bool = False) -> None:
         """Set ``Authorization`` from ``auth`` or from the URL's credentials."""
@@ -410,6 +415,7 @@ class ClientRequest:
                 )
             ):
                 self.headers[hdrs.CONTENT_TYPE] = "application/octet-stream"
+                self._auto_content_type = True
             return
         if isinstance(body, FormData):
             body = body()
@@ -423,6 +429,7 @@ class ClientRequest:
             self._skip_auto_headers is None or hdrs.CONTENT_TYPE not in self._skip_auto_headers
         ):
             self.headers[hdrs.CONTENT_TYPE] = body.content_type
+            self._auto_content_type = True
         if body.headers:
             for key, value in body.headers.items():
                 if key in self.headers or key in (hdrs.CONTENT_LENGTH, hdrs.CONTENT_TYPE):
