@@ -801,3 +801,43 @@ async def test_declared_length_keeps_the_connection_in_sync(serve: Serve) -> Non
         b"GET /under HTTP/1.1\r\nHost: x\r\n\r\nGET /ok HTTP/1.1\r\nHost: x\r\n\r\n",
     )
     assert raw.endswith(b"\r\n\r\nabc") and raw.count(b"HTTP/1.1 200") == 1
+
+
+async def test_tls_scheme_and_file_bodies(tmp_path: Path) -> None:
+    import ssl
+
+    import trustme
+
+    ca = trustme.CA()
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server_ctx)
+    client_ctx = ssl.create_default_context()
+    ca.configure_trust(client_ctx)
+    data = bytes(range(256)) * 3000
+    (tmp_path / "f.bin").write_bytes(data)
+
+    async def info(request: Request) -> StreamResponse:
+        return json_response(
+            {"scheme": request.scheme, "secure": request.secure, "url": str(request.url)}
+        )
+
+    app = Application()
+    app.router.add_get("/info", info)
+    app.router.add_static("/files", tmp_path)
+    runner = AppRunner(app)
+    await runner.setup()
+    await TCPSite(runner, "127.0.0.1", 0, ssl_context=server_ctx).start()
+    port = runner.addresses[0][1]
+    try:
+        base = f"https://127.0.0.1:{port}"
+        async with httpx.AsyncClient(base_url=base, verify=client_ctx, timeout=TIMEOUT) as client:
+            r = await client.get("/info?x=1")
+            assert r.json() == {"scheme": "https", "secure": True, "url": f"{base}/info?x=1"}
+            # sendfile cannot bypass TLS: the body still arrives intact, twice in a row.
+            for _ in range(2):
+                r = await client.get("/files/f.bin")
+                assert r.content == data
+            r = await client.get("/files/f.bin", headers={"Range": "bytes=100-"})
+            assert r.status_code == 206 and r.content == data[100:]
+    finally:
+        await runner.cleanup()
