@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import ssl
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from http.cookies import SimpleCookie
@@ -19,6 +20,7 @@ from typing import Any
 import h11
 import httpx
 import pytest
+import trustme
 
 from aiohttp_server import web_exceptions as we
 from aiohttp_server.web_app import AppKey, Application
@@ -804,10 +806,6 @@ async def test_declared_length_keeps_the_connection_in_sync(serve: Serve) -> Non
 
 
 async def test_tls_scheme_and_file_bodies(tmp_path: Path) -> None:
-    import ssl
-
-    import trustme
-
     ca = trustme.CA()
     server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("127.0.0.1").configure_cert(server_ctx)
