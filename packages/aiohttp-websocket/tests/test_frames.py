@@ -21,6 +21,8 @@ from aiohttp_websocket.frames import (
     FrameParser,
     apply_mask,
     build_frame,
+    build_masked_frame,
+    build_plain_frame,
 )
 from aiohttp_websocket.models import WebSocketError
 
@@ -68,6 +70,23 @@ def test_build_frame_read_by_websockets(size: int, masked: bool) -> None:
     assert frame.data == payload
 
 
+@pytest.mark.parametrize("size", [0, 1, 3, 125, 126, 2047, 2048, 65535, 65536])
+def test_build_masked_frame_read_by_websockets(size: int) -> None:
+    payload = os.urandom(size)
+    key = int.from_bytes(os.urandom(4), "big")
+    data = build_masked_frame(0x82, payload, key)
+    assert data[data.index(key.to_bytes(4, "big")) :][:4] == key.to_bytes(4, "big")
+    frame = _ws_parse(data, mask=True)
+    assert (frame.opcode, frame.fin, frame.data) == (Opcode.BINARY, True, payload)
+
+
+@pytest.mark.parametrize("size", [0, 125, 126, 65535, 65536])
+def test_build_plain_frame_read_by_websockets(size: int) -> None:
+    payload = os.urandom(size)
+    frame = _ws_parse(build_plain_frame(0x01, payload), mask=False)
+    assert (frame.opcode, frame.fin, frame.data) == (Opcode.TEXT, False, payload)
+
+
 def test_build_frame_bits() -> None:
     assert build_frame(OP_TEXT, b"a") == b"\x81\x01a"
     assert build_frame(OP_TEXT, b"a", fin=False) == b"\x01\x01a"
@@ -88,7 +107,7 @@ def _ws_frames(masked: bool) -> tuple[bytes, list[tuple[bool, int, bytes]]]:
         WsFrame(Opcode.CLOSE, struct.pack("!H", 1000) + b"bye"),
     ]
     wire = b"".join(f.serialize(mask=masked) for f in frames)
-    return wire, [(f.fin, int(f.opcode), f.data) for f in frames]
+    return wire, [(f.fin, int(f.opcode), bytes(f.data)) for f in frames]
 
 
 @pytest.mark.parametrize("masked", [False, True])

@@ -285,6 +285,63 @@ def test_violations(
     assert ours.events_received() == []
 
 
+@pytest.mark.parametrize("size", [0, 1, 125, 126, 1000, 65535, 65536])
+@pytest.mark.parametrize("is_client", [False, True])
+@pytest.mark.parametrize("text", [False, True])
+def test_single_whole_frames_from_websockets(size: int, is_client: bool, text: bool) -> None:
+    # One whole frame per chunk: the receiving fast path (up to 16-bit lengths).
+    peer = ws_server() if is_client else ws_client()
+    ours = WebSocketProtocol(is_client=is_client, max_msg_size=0)
+    payload = ("é" * size)[: size // 2] if text else os.urandom(size)
+    for _ in range(3):
+        if text:
+            assert isinstance(payload, str)
+            peer.send_text(payload.encode())
+        else:
+            assert isinstance(payload, bytes)
+            peer.send_binary(payload)
+        events = feed(ours, [peer.data_to_send()[0]])
+        assert events == [WSMessage(WSMsgType.TEXT if text else WSMsgType.BINARY, payload, "")]
+
+
+@pytest.mark.parametrize(
+    ("wire", "code"),
+    [
+        (b"\x81\x05hello", 1002),  # unmasked, to a server
+        (b"\x81\x7e\x00\x05hello", 1002),
+        (_masked(OP_TEXT, b"hello"), None),  # fine, but split below
+        (_masked(OP_TEXT, b"\xc3\x28"), 1007),
+        (_masked(OP_BINARY, b"x" * 200), 1009),
+    ],
+)
+def test_single_frame_edge_cases_on_a_server(wire: bytes, code: int | None) -> None:
+    ours = WebSocketProtocol(is_client=False, max_msg_size=100)
+    if code is None:
+        events = feed(ours, [wire[:3], wire[3:]])
+        assert events == [WSMessage(WSMsgType.TEXT, "hello", "")]
+        return
+    events = feed(ours, [wire])
+    assert [(e.type, e.data.code) for e in events] == [(WSMsgType.ERROR, code)]
+
+
+def test_single_frame_plus_a_partial_one() -> None:
+    ours = WebSocketProtocol(is_client=True)
+    wire = build_frame(OP_BINARY, b"a" * 130) + build_frame(OP_TEXT, b"bc")
+    assert feed(ours, [wire[:-1]]) == [WSMessage(WSMsgType.BINARY, b"a" * 130, "")]
+    assert feed(ours, [wire[-1:]]) == [WSMessage(WSMsgType.TEXT, "bc", "")]
+
+
+def test_frame_returns_what_send_frame_queues() -> None:
+    server = WebSocketProtocol(is_client=False)
+    assert server.frame(b"hi", OP_TEXT) == b"\x81\x02hi"
+    assert server.frame(b"hi", OP_TEXT, fin=False) == b"\x01\x02hi"
+    client = WebSocketProtocol(is_client=True)
+    data = client.frame(b"hi", OP_PING)
+    assert data[:2] == b"\x89\x82" and len(data) == 8
+    peer = WebSocketProtocol(is_client=False)
+    assert feed(peer, [data]) == [WSMessage(WSMsgType.PING, b"hi", "")]
+
+
 def test_message_exactly_max_size_is_accepted() -> None:
     ours = WebSocketProtocol(is_client=False, max_msg_size=10)
     wire = _masked(OP_BINARY, b"x" * 4, fin=False) + _masked(OP_CONTINUATION, b"y" * 6)

@@ -196,13 +196,16 @@ class WebSocketReader:
         self.received += 1
         proto = self._proto
         proto.receive_data(data)
+        events = proto.events_received()
+        if not events:
+            return _NOT_UPGRADED
         queue = self.queue
-        for msg in proto.events_received():
-            mtype = msg.type
+        for msg in events:
+            mtype = msg[0]
             if mtype is _TEXT or mtype is _BINARY:
-                queue.feed_data(msg, len(msg.data))
+                queue.feed_data(msg, len(msg[1]))
             elif mtype is _ERROR:
-                queue.set_exception(msg.data)
+                queue.set_exception(msg[1])
             else:
                 queue.feed_data(msg, 0)
         return _NOT_UPGRADED
@@ -248,9 +251,7 @@ class WebSocketWriter:
         transport = self.transport
         if transport.is_closing():
             raise self.reset_error("Cannot write to closing transport")
-        proto = self._proto
-        proto.send_frame(message, opcode, compress=compress)
-        data = proto.data_to_send()
+        data = self._proto.frame(message, opcode, compress=compress)
         transport.write(data)
         self._output_size += len(data)
 

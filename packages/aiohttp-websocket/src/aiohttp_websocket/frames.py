@@ -26,6 +26,8 @@ __all__ = [
     "FrameParser",
     "apply_mask",
     "build_frame",
+    "build_masked_frame",
+    "build_plain_frame",
 ]
 
 OP_CONTINUATION: Final = 0x0
@@ -46,6 +48,11 @@ _U64 = Struct("!Q")
 _HEAD_SHORT = Struct("!BB")
 _HEAD_MEDIUM = Struct("!BBH")
 _HEAD_LONG = Struct("!BBQ")
+# Client headers with the 32-bit masking key packed in.
+_HEAD_SHORT_MASKED = Struct("!BBI")
+_HEAD_MEDIUM_MASKED = Struct("!BBHI")
+_HEAD_LONG_MASKED = Struct("!BBQI")
+_from_bytes = int.from_bytes
 
 #: ``(fin, rsv1, opcode, payload)`` with the payload already unmasked.
 Frame = tuple[bool, bool, int, bytes]
@@ -75,14 +82,10 @@ def apply_mask(mask: bytes, data: bytes) -> bytes:
     """
     size = len(data)
     if size < _TRANSLATE_MIN:
-        if not size:
-            return b""
-        key = mask * ((size >> 2) + 1)
-        if len(key) != size:
-            key = key[:size]
-        return (int.from_bytes(data, "little") ^ int.from_bytes(key, "little")).to_bytes(
-            size, "little"
-        )
+        # The key repeated, as a big-endian integer cut to ``size`` bytes by a shift.
+        words = (size + 3) >> 2
+        keys = _from_bytes(mask * words, "big") >> (((words << 2) - size) << 3)
+        return (_from_bytes(data, "big") ^ keys).to_bytes(size, "big")
     out = bytearray(size)
     out[0::4] = data[0::4].translate(_xor_table(mask[0]))
     out[1::4] = data[1::4].translate(_xor_table(mask[1]))
@@ -96,17 +99,34 @@ def build_frame(
 ) -> bytes:
     """Serialise one frame; ``mask`` (4 bytes) is required for client-to-server frames."""
     first = (0x80 if fin else 0) | (0x40 if rsv1 else 0) | opcode
-    size = len(payload)
-    mask_bit = 0x80 if mask is not None else 0
-    if size < 126:
-        header = _HEAD_SHORT.pack(first, mask_bit | size)
-    elif size < 0x10000:
-        header = _HEAD_MEDIUM.pack(first, mask_bit | 126, size)
-    else:
-        header = _HEAD_LONG.pack(first, mask_bit | 127, size)
     if mask is None:
-        return header + payload
-    return header + mask + apply_mask(mask, payload)
+        return build_plain_frame(first, payload)
+    return build_masked_frame(first, payload, _from_bytes(mask, "big"))
+
+
+def build_plain_frame(first: int, payload: bytes) -> bytes:
+    """Serialise a server (unmasked) frame; ``first`` is the header's first byte."""
+    size = len(payload)
+    if size < 126:
+        return _HEAD_SHORT.pack(first, size) + payload
+    if size < 0x10000:
+        return _HEAD_MEDIUM.pack(first, 126, size) + payload
+    return _HEAD_LONG.pack(first, 127, size) + payload
+
+
+def build_masked_frame(first: int, payload: bytes, key: int) -> bytes:
+    """Serialise a client frame: ``first`` is the header's first byte, ``key`` the 32-bit mask.
+
+    The sending hot path: one ``pack`` writes the header and its masking key.
+    """
+    size = len(payload)
+    if size < 126:
+        header = _HEAD_SHORT_MASKED.pack(first, 0x80 | size, key)
+    elif size < 0x10000:
+        header = _HEAD_MEDIUM_MASKED.pack(first, 0xFE, size, key)
+    else:
+        header = _HEAD_LONG_MASKED.pack(first, 0xFF, size, key)
+    return header + apply_mask(key.to_bytes(4, "big"), payload)
 
 
 def _fail(message: str, code: int = WSCloseCode.PROTOCOL_ERROR) -> WebSocketError:

@@ -24,7 +24,9 @@ from .frames import (
     OP_TEXT,
     UNBOUNDED,
     FrameParser,
-    build_frame,
+    apply_mask,
+    build_masked_frame,
+    build_plain_frame,
 )
 from .models import WebSocketError, WSCloseCode, WSMessage, WSMsgType
 
@@ -35,6 +37,8 @@ _Utf8Decoder = codecs.getincrementaldecoder("utf-8")
 
 _TEXT: Final = WSMsgType.TEXT
 _BINARY: Final = WSMsgType.BINARY
+# Builds a WSMessage without NamedTuple.__new__'s Python-level call.
+_new_tuple = tuple.__new__
 
 
 def is_valid_close_code(code: int) -> bool:
@@ -97,8 +101,13 @@ class WebSocketProtocol:
         """Feed bytes from the peer; messages become available from :meth:`events_received`."""
         if self.error is not None or self.close_received or self.eof:
             return
+        parser = self._parser
+        if self._frag_type is None and not parser._buf and len(data) > 1:
+            first = data[0]
+            if (first == 0x81 or first == 0x82) and self._receive_single(first, data):
+                return
         try:
-            frames = self._parser.feed(data)
+            frames = parser.feed(data)
         except WebSocketError as exc:
             self._fail(exc)
             return
@@ -143,6 +152,46 @@ class WebSocketProtocol:
             else:
                 self._receive_close(payload)
                 return
+
+    def _receive_single(self, first: int, data: bytes) -> bool:
+        """Fast path: ``data`` is exactly one whole, valid FIN TEXT/BINARY frame.
+
+        The usual case for chatty connections; anything else (several or
+        partial frames, a 64-bit length, a wrong mask bit, the size limit)
+        returns False untouched and takes the general path.
+        """
+        parser = self._parser
+        size = data[1]
+        head = 2
+        if parser.masked:
+            # Without the mask bit, size stays above 127 and is refused below.
+            size ^= 0x80
+            head = 6
+        if size == 126:
+            if len(data) < head + 2:
+                return False
+            size = (data[2] << 8) | data[3]
+            head += 2
+        elif size > 126:
+            return False
+        if len(data) != head + size or size > parser.max_size:
+            return False
+        if head == 2:
+            payload = data[2:]
+        elif head == 4:
+            payload = data[4:]
+        else:
+            payload = apply_mask(data[head - 4 : head], data[head:])
+        if first == 0x82:
+            self._events.append(_new_tuple(WSMessage, (_BINARY, payload, "")))
+            return True
+        try:
+            text = payload.decode("utf-8")
+        except UnicodeDecodeError:
+            self._fail_with(WSCloseCode.INVALID_TEXT, "Invalid UTF-8 text message")
+            return True
+        self._events.append(_new_tuple(WSMessage, (_TEXT, text, "")))
+        return True
 
     def _fragment(self, fin: bool, payload: bytes) -> bool:
         """Add one frame to the message being assembled; False on a violation."""
@@ -223,32 +272,35 @@ class WebSocketProtocol:
 
     # Sending
 
-    def _mask(self) -> bytes | None:
-        if not self.is_client:
-            return None
-        return self._randbits(32).to_bytes(4, "big")
-
-    def send_frame(
+    def frame(
         self, data: bytes, opcode: int, *, fin: bool = True, compress: int | None = None
-    ) -> None:
-        """Queue one frame; whole TEXT/BINARY messages are compressed when negotiated.
+    ) -> bytes:
+        """Serialise one frame and return it (``send_frame`` queues it instead).
 
-        ``compress`` overrides the window for this message (0 sends it
-        uncompressed); it has no effect unless the extension was negotiated.
+        Whole TEXT/BINARY messages are compressed when the extension was
+        negotiated; ``compress`` overrides the window for this message (0
+        sends it uncompressed). Client frames are masked with a fresh key.
         """
-        rsv1 = False
-        if self.compress and fin and (opcode in (OP_TEXT, OP_BINARY)):
+        first = opcode | 0x80 if fin else opcode
+        if self.compress and fin and compress != 0 and opcode in (OP_TEXT, OP_BINARY):
             if compress is None or compress == self.compress:
                 compressor = self._compressor
                 if compressor is None:
                     compressor = DeflateCompressor(self.compress, self.notakeover)
                     self._compressor = compressor
                 data = compressor.compress(data)
-                rsv1 = True
-            elif compress:
+            else:
                 data = DeflateCompressor(min(compress, self.compress), True).compress(data)
-                rsv1 = True
-        self._out.append(build_frame(opcode, data, fin=fin, rsv1=rsv1, mask=self._mask()))
+            first |= 0x40
+        if self.is_client:
+            return build_masked_frame(first, data, self._randbits(32))
+        return build_plain_frame(first, data)
+
+    def send_frame(
+        self, data: bytes, opcode: int, *, fin: bool = True, compress: int | None = None
+    ) -> None:
+        """Queue one frame (see :meth:`frame`)."""
+        self._out.append(self.frame(data, opcode, fin=fin, compress=compress))
 
     def send_text(self, text: str, *, compress: int | None = None) -> None:
         """Queue a TEXT message."""
@@ -261,7 +313,7 @@ class WebSocketProtocol:
     def _send_control(self, opcode: int, payload: bytes) -> None:
         if len(payload) > 125:
             raise ValueError("Control frame payload cannot be larger than 125 bytes")
-        self._out.append(build_frame(opcode, payload, mask=self._mask()))
+        self._out.append(self.frame(payload, opcode))
 
     def send_ping(self, payload: bytes = b"") -> None:
         """Queue a PING (payload at most 125 bytes)."""
