@@ -85,6 +85,14 @@ async def test_absolute_form_target(make_request: RequestFactory) -> None:
     assert req.url == URL("http://proxy.example:81/x?y=1")
 
 
+async def test_connect_authority_form(make_request: RequestFactory) -> None:
+    req = make_request("CONNECT", "/", {"Host": "proxy"})
+    req._message = req._message._replace(url=URL.build(authority="target:443", encoded=True))
+    req = req.clone()
+    assert req.host == "target:443" and req.scheme == "http"
+    assert str(req.url) == "http://target:443"
+
+
 async def test_cookies(make_request: RequestFactory) -> None:
     req = make_request("GET", "/", {"Cookie": "a=1; b=two"})
     assert dict(req.cookies) == {"a": "1", "b": "two"}

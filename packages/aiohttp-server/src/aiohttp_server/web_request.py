@@ -108,8 +108,9 @@ class BaseRequest(MutableMapping[str, Any]):
         self._cache: dict[str, Any] = {}
         url = message.url
         if url.absolute:
-            # An absolute-form target: its authority overrides the Host header.
-            if scheme is None:
+            # An absolute-form (or CONNECT authority-form) target: its
+            # authority overrides the Host header.
+            if scheme is None and url.scheme:
                 scheme = url.scheme
             if host is None:
                 host = url.raw_authority
