@@ -683,3 +683,17 @@ async def test_bad_chunk_size_fails_the_body_not_the_head(raw_server: RawServer)
             assert resp.status == 200
             with pytest.raises(ClientPayloadError, match="Response payload is not completed"):
                 await resp.read()
+
+
+async def test_redirect_without_location_is_returned(raw_server: RawServer) -> None:
+    async def handler(reader: Reader, writer: Writer) -> None:
+        await read_request(reader)
+        writer.write(respond("302 Found", [("Content-Length", "0")]))
+        await writer.drain()
+        await reader.read()
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession() as session:
+        async with session.get(url) as resp:
+            assert resp.status == 302
+            assert len(resp.history) == 1  # as aiohttp: the response is in its own history

@@ -840,7 +840,7 @@ class ClientSession:
                         headers.pop(hdrs.CONTENT_TYPE, None)
                     location = resp.headers.get(hdrs.LOCATION) or resp.headers.get(hdrs.URI)
                     if location is None:
-                        history.pop()
+                        # Returned as is; aiohttp leaves it in its own history too.
                         break
                     resp.release()
                     try:
