@@ -67,7 +67,7 @@ _JSON_RE = re.compile(r"^(?:application/|[\w.-]+/[\w.+-]+?\+)json$")
 _LINK_SPLIT_RE = re.compile(r",(?=\s*<)")
 _LINK_RE = re.compile(r"^\s*<(.*)>(.*)$")
 _LINK_PARAM_RE = re.compile(r"\s*;\s*([^\s=;]+)\s*(?:=\s*(\"[^\"]*\"|[^\s;]*))?")
-_UA = f"Python/{sys.version_info[0]}.{sys.version_info[1]} aiohttp/3.13.3"
+USER_AGENT = f"Python/{sys.version_info[0]}.{sys.version_info[1]} aiohttp/3.13.3"
 _EXPECT_100 = "100-continue"
 _COOKIE_CODER = SimpleCookie()  # quotes plain cookie values as http.cookies does
 
@@ -320,9 +320,9 @@ class ClientRequest:
         if hdrs.ACCEPT not in used:
             headers[hdrs.ACCEPT] = "*/*"
         if hdrs.ACCEPT_ENCODING not in used:
-            headers[hdrs.ACCEPT_ENCODING] = _ACCEPT_ENCODING
+            headers[hdrs.ACCEPT_ENCODING] = ACCEPT_ENCODING
         if hdrs.USER_AGENT not in used:
-            headers[hdrs.USER_AGENT] = _UA
+            headers[hdrs.USER_AGENT] = USER_AGENT
 
     @property
     def skip_auto_headers(self) -> CIMultiDict[None]:
@@ -576,7 +576,7 @@ def _accept_encoding() -> str:
     return accept_encoding()
 
 
-_ACCEPT_ENCODING = _accept_encoding()
+ACCEPT_ENCODING = _accept_encoding()
 
 
 class ClientResponse:

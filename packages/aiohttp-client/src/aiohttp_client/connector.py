@@ -36,7 +36,7 @@ from .client_exceptions import (
     ConnectionTimeoutError,
 )
 from .client_proto import ResponseHandler
-from .client_reqrep import ConnectionKey, Fingerprint, RequestInfo
+from .client_reqrep import ACCEPT_ENCODING, USER_AGENT, ConnectionKey, Fingerprint, RequestInfo
 from .resolver import DefaultResolver
 
 if TYPE_CHECKING:
@@ -518,13 +518,12 @@ class BaseConnector:
 
 
 def _add_forward_proxy_headers(req: ClientRequest) -> None:
-    """An ``http://`` target through a proxy carries the proxy's headers itself."""
-    headers = req.headers
-    if req.proxy_headers:
-        for name, value in req.proxy_headers.items():
-            headers[name] = value
+    """An ``http://`` target through a proxy carries the proxy's credentials itself.
+
+    As in aiohttp, ``proxy_headers`` go only into ``CONNECT`` requests.
+    """
     if req.proxy_auth is not None:
-        headers[hdrs.PROXY_AUTHORIZATION] = req.proxy_auth.encode()
+        req.headers[hdrs.PROXY_AUTHORIZATION] = req.proxy_auth.encode()
 
 
 def _ssl_error(
@@ -1041,16 +1040,22 @@ class TCPConnector(BaseConnector):
         """``CONNECT`` through the proxy, then TLS to the target over the tunnel."""
         port = req.port
         authority = f"[{req.host}]:{port}" if ":" in req.host else f"{req.host}:{port}"
-        lines = [f"CONNECT {authority} HTTP/1.1", f"Host: {authority}"]
+        lines = [f"CONNECT {authority} HTTP/1.1"]
+        # The head aiohttp sends: Host as a request would, the proxy headers,
+        # the automatic headers, then the proxy's credentials.
         headers: CIMultiDict[str] = CIMultiDict()
+        headers[hdrs.HOST] = req.url.host_port_subcomponent or authority
         if req.proxy_headers:
-            headers.extend(req.proxy_headers)
+            for name, value in req.proxy_headers.items():
+                if name.lower() != "host":
+                    headers.add(name, value)
+        headers.setdefault(hdrs.ACCEPT, "*/*")
+        headers.setdefault(hdrs.ACCEPT_ENCODING, ACCEPT_ENCODING)
+        headers.setdefault(hdrs.USER_AGENT, USER_AGENT)
         auth: BasicAuth | None = req.proxy_auth
         if auth is not None:
             headers[hdrs.PROXY_AUTHORIZATION] = auth.encode()
         for name, value in headers.items():
-            if name.lower() == "host":
-                continue
             line = f"{name}: {value}"
             if "\r" in line or "\n" in line or "\x00" in line:
                 raise ValueError(f"Invalid proxy header {name!r}")
