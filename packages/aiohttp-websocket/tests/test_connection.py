@@ -381,12 +381,16 @@ async def test_queue_flow_control_and_end() -> None:
     queue.feed_data(WSMessage(WSMsgType.BINARY, b"x" * 8, None), 8)
     assert proto.calls == []
     queue.feed_data(WSMessage(WSMsgType.BINARY, b"y" * 8, None), 8)
+    queue.feed_data(WSMessage(WSMsgType.BINARY, b"z", None), 1)
     assert proto.calls == ["pause"]
     assert (await queue.read()).data == b"x" * 8
     assert proto.calls == ["pause", "resume"]
     queue.set_exception(WebSocketError(1002, "bad"))
     assert not queue.is_eof()
     assert (await queue.read()).data == b"y" * 8
+    assert (await queue.read()).data == b"z"
+    # Only what the queue paused is resumed, once.
+    assert proto.calls == ["pause", "resume"]
     assert queue.is_eof()
     with pytest.raises(WebSocketError):
         await queue.read()

@@ -71,6 +71,7 @@ class WebSocketDataQueue:
         "_exception",
         "_limit",
         "_loop",
+        "_paused",
         "_protocol",
         "_size",
         "_waiter",
@@ -84,6 +85,7 @@ class WebSocketDataQueue:
         self._loop = loop
         self._buffer: deque[tuple[WSMessage, int]] = deque()
         self._size = 0
+        self._paused = False
         self._eof = False
         self._exception: BaseException | None = None
         self._waiter: asyncio.Future[None] | None = None
@@ -124,7 +126,8 @@ class WebSocketDataQueue:
         self._buffer.append((data, size))
         if size:
             self._size += size
-            if self._size > self._limit:
+            if self._size > self._limit and not self._paused:
+                self._paused = True
                 self._protocol.pause_reading()
         waiter = self._waiter
         if waiter is not None:
@@ -155,7 +158,8 @@ class WebSocketDataQueue:
             msg, size = self._buffer.popleft()
             if size:
                 self._size -= size
-                if self._size < self._limit:
+                if self._paused and self._size < self._limit:
+                    self._paused = False
                     self._protocol.resume_reading()
             return msg
         if self._exception is not None:
@@ -494,7 +498,10 @@ class WebSocketConnection:
             raise RuntimeError("Call .prepare() first")
         if not isinstance(data, str):
             raise TypeError(f"data argument must be str ({type(data)!r})")
-        await writer.send_frame(data.encode("utf-8"), _TEXT, compress)
+        # send_frame() inlined: no coroutine per message unless it must drain.
+        writer.send_nowait(data.encode("utf-8"), _TEXT, compress)
+        if writer._output_size > writer._limit:
+            await writer.drain()
 
     async def send_bytes(
         self, data: bytes | bytearray | memoryview, compress: int | None = None
@@ -507,7 +514,9 @@ class WebSocketConnection:
             if not isinstance(data, (bytes, bytearray, memoryview)):
                 raise TypeError(f"data argument must be byte-ish ({type(data)!r})")
             data = bytes(data)
-        await writer.send_frame(data, _BINARY, compress)
+        writer.send_nowait(data, _BINARY, compress)
+        if writer._output_size > writer._limit:
+            await writer.drain()
 
     async def send_json(
         self,
