@@ -421,9 +421,15 @@ def _digest_handler(algorithm: str, qop: str | None) -> tuple[Any, list[RawReque
                 ha1 = h("user:realm@test:pass")
                 if algorithm.endswith("-sess"):
                     ha1 = h(f"{ha1}:abc:{params['cnonce']}")
-                ha2 = h(f"{req.method}:{params['uri']}")
+                chosen = params.get("qop", "")
+                if chosen == "auth-int":  # RFC 7616 3.4.3: the body's digest too
+                    body_hash = hashlib.new(hasher, req.body).hexdigest()
+                    ha2 = h(f"{req.method}:{params['uri']}:{body_hash}")
+                else:
+                    ha2 = h(f"{req.method}:{params['uri']}")
                 if qop:
-                    expected = h(f"{ha1}:abc:{params['nc']}:{params['cnonce']}:auth:{ha2}")
+                    assert chosen == ("auth-int" if "auth-int" in qop else "auth")
+                    expected = h(f"{ha1}:abc:{params['nc']}:{params['cnonce']}:{chosen}:{ha2}")
                 else:
                     expected = h(f"{ha1}:abc:{ha2}")
                 ok = params["response"] == expected and params["uri"] == req.target
@@ -458,8 +464,8 @@ async def test_digest_auth(raw_server: RawServer, algorithm: str, qop: str | Non
         async with session.get(url.with_path("/a").with_query(x="1")) as resp:
             assert resp.status == 200
             assert await resp.read() == b"secret"
-        async with session.get(url.with_path("/b")) as resp:
-            assert resp.status == 200
+        async with session.post(url.with_path("/b"), data=b"payload") as resp:
+            assert resp.status == 200  # with auth-int, the body's digest is checked too
     assert [r.header("Authorization") is None for r in seen] == [True, False, False]
     assert 'opaque="op"' in (seen[1].header("Authorization") or "")
     if qop:

@@ -63,6 +63,11 @@ def _quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _qop_options(challenge: dict[str, str]) -> list[str]:
+    """The ``qop`` values a challenge offers."""
+    return [q.strip() for q in challenge.get("qop", "").split(",") if q.strip()]
+
+
 class DigestAuthMiddleware:
     """Answer Digest challenges with ``login`` and ``password``."""
 
@@ -118,13 +123,13 @@ class DigestAuthMiddleware:
         digest = _ALGORITHMS.get(base)
         if digest is None:
             raise ClientError(f"Unsupported Digest auth algorithm: {algorithm}")
-        qop_options = [q.strip() for q in challenge.get("qop", "").split(",") if q.strip()]
+        qop_options = _qop_options(challenge)
         if not qop_options:
             qop = ""
+        elif "auth-int" in qop_options:  # preferred, as aiohttp does: it covers the body
+            qop = "auth-int"
         elif "auth" in qop_options:
             qop = "auth"
-        elif "auth-int" in qop_options:
-            qop = "auth-int"
         else:
             raise ClientError(f"Unsupported Digest auth qop value: {challenge['qop']}")
 
@@ -177,9 +182,7 @@ class DigestAuthMiddleware:
         return False
 
     async def _body_bytes(self, request: ClientRequest) -> bytes:
-        if self._challenge.get("qop", "") and "auth" not in [
-            q.strip() for q in self._challenge["qop"].split(",")
-        ]:
+        if "auth-int" in _qop_options(self._challenge):
             body = request.body
             if body is None:
                 return b""
