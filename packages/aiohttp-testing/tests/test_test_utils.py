@@ -60,6 +60,19 @@ async def test_context_manager_request(loop: asyncio.AbstractEventLoop) -> None:
         assert await resp.text() == "ok"
 
 
+async def test_request_is_a_coroutine_a_task_can_run(loop: asyncio.AbstractEventLoop) -> None:
+    """Plugins' suites run ``asyncio.create_task(client.get(...))``, as aiohttp allows."""
+    async with TestClient(TestServer(make_app()), timeout=GUARD) as client:
+        request = client.get("/")
+        assert asyncio.iscoroutine(request)
+        resp = await asyncio.wait_for(loop.create_task(request), 10)
+        assert await resp.text() == "ok"
+        unused = client.get("/")
+        unused.close()  # a coroutine closed unawaited: no "never awaited" warning
+        with pytest.raises(RuntimeError):
+            unused.send(None)
+
+
 def test_client_requires_a_test_server() -> None:
     with pytest.raises(TypeError, match="server must be TestServer instance"):
         TestClient(make_app())  # type: ignore[call-overload]

@@ -16,7 +16,7 @@ import socket
 import sys
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable, Generator, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterator
 from types import TracebackType
 from typing import Any, Generic, TypeVar, cast, overload
 from unittest import IsolatedAsyncioTestCase, mock
@@ -243,16 +243,32 @@ class RawTestServer(BaseTestServer):
 
 
 class _RequestContext(Generic[_Resp]):
-    """Awaitable and ``async with``-able, like the session's own request objects."""
+    """Awaitable and ``async with``-able, like the session's own request objects.
+
+    It is a coroutine too (``send``/``throw``/``close``), as aiohttp's is, so
+    ``asyncio.create_task(client.get(...))`` works.
+    """
 
     __slots__ = ("_coro", "_resp")
 
-    def __init__(self, coro: Awaitable[_Resp]) -> None:
+    def __init__(self, coro: Coroutine[Any, Any, _Resp]) -> None:
         self._coro = coro
         self._resp: _Resp | None = None
 
+    def send(self, arg: None) -> Any:
+        return self._coro.send(arg)
+
+    def throw(self, *args: Any) -> Any:
+        return self._coro.throw(*args)
+
+    def close(self) -> None:
+        self._coro.close()
+
     def __await__(self) -> Generator[Any, None, _Resp]:
         return self._coro.__await__()
+
+    def __iter__(self) -> Generator[Any, None, _Resp]:
+        return self.__await__()
 
     async def __aenter__(self) -> _Resp:
         self._resp = await self._coro
