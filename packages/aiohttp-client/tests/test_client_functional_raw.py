@@ -703,3 +703,27 @@ async def test_redirect_without_location_is_returned(raw_server: RawServer) -> N
         async with session.get(url) as resp:
             assert resp.status == 302
             assert len(resp.history) == 1  # as aiohttp: the response is in its own history
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (None, "application/octet-stream"),
+        ("garbage", "application/octet-stream"),
+        ("Text/HTML; charset=UTF-8", "text/html"),
+        ("application/vnd.api+json", "application/vnd.api+json"),
+    ],
+)
+async def test_content_type(raw_server: RawServer, header: str | None, expected: str) -> None:
+    async def handler(reader: Reader, writer: Writer) -> None:
+        await read_request(reader)
+        headers = [("Content-Length", "0")]
+        if header is not None:
+            headers.append(("Content-Type", header))
+        writer.write(respond("200 OK", headers))
+        await writer.drain()
+        await reader.read()
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession() as session, session.get(url) as resp:
+        assert resp.content_type == expected

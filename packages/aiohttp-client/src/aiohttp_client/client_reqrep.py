@@ -703,10 +703,12 @@ class ClientResponse:
         if raw is None:
             return "application/octet-stream", {}
         mt = parse_mimetype(raw)
-        ctype = f"{mt.type}/{mt.subtype}" if mt.type else ""
+        if not (mt.type and mt.subtype):
+            return "application/octet-stream", dict(mt.parameters)
+        ctype = f"{mt.type}/{mt.subtype}"
         if mt.suffix:
             ctype += f"+{mt.suffix}"
-        return ctype or "application/octet-stream", dict(mt.parameters)
+        return ctype, dict(mt.parameters)
 
     @property
     def content_type(self) -> str:
