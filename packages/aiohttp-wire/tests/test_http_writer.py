@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import http.server
 import socket
 import zlib
 from collections.abc import AsyncIterator
@@ -15,7 +16,7 @@ from multidict import CIMultiDict
 
 from aiohttp_wire.abc import AbstractStreamWriter
 from aiohttp_wire.base_protocol import BaseProtocol
-from aiohttp_wire.http_writer import StreamWriter, serialize_headers
+from aiohttp_wire.http_writer import RESPONSES, StreamWriter, serialize_headers
 
 
 class Pair:
@@ -88,6 +89,14 @@ def parse_response(data: bytes, method: str = "GET") -> tuple[h11.Response, byte
 
 
 # -- serialize_headers -------------------------------------------------------------------
+
+
+def test_responses_table_matches_the_standard_librarys() -> None:
+    """``RESPONSES`` is what ``http.server`` offers: code -> (phrase, description)."""
+    expected = http.server.BaseHTTPRequestHandler.responses
+    assert expected == RESPONSES
+    assert RESPONSES[404] == ("Not Found", "Nothing matches the given URI")
+    assert RESPONSES[418][0] == "I'm a Teapot"
 
 
 def test_serialize_headers() -> None:

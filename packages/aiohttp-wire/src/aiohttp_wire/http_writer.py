@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import zlib
 from collections.abc import Awaitable, Callable, Mapping
+from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 from .abc import AbstractStreamWriter
@@ -20,7 +21,13 @@ from .compression_utils import ZLibCompressor
 if TYPE_CHECKING:
     from .base_protocol import BaseProtocol
 
-__all__ = ("StreamWriter", "serialize_headers")
+__all__ = ("RESPONSES", "StreamWriter", "serialize_headers")
+
+#: Status code -> (reason phrase, description), the table ``aiohttp.http.RESPONSES``
+#: offers (mocking libraries such as aioresponses read reason phrases from it).
+RESPONSES: dict[int, tuple[str, str]] = {
+    status.value: (status.phrase, status.description) for status in HTTPStatus
+}
 
 _ChunkCallback = Callable[[bytes], Awaitable[None]]
 _HeadersCallback = Callable[[str, Mapping[str, str]], Awaitable[None]]

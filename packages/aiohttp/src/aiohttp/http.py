@@ -1,4 +1,4 @@
-"""``aiohttp.http``: re-exports from aiohttp_websocket, aiohttp_wire."""
+"""``aiohttp.http``: re-exports from aiohttp_server, aiohttp_websocket, aiohttp_wire."""
 
 from aiohttp_wire.http_version import (
     HttpVersion as HttpVersion,
@@ -14,6 +14,10 @@ from aiohttp_wire.http_parser import (
 )
 from aiohttp_wire.http_writer import (
     StreamWriter as StreamWriter,
+    RESPONSES as RESPONSES,
+)
+from aiohttp_server.web_response import (
+    SERVER_SOFTWARE as SERVER_SOFTWARE,
 )
 from aiohttp_wire.http_exceptions import (
     HttpProcessingError as HttpProcessingError,
@@ -48,6 +52,8 @@ __all__ = [
     "RawRequestMessage",
     "RawResponseMessage",
     "StreamWriter",
+    "RESPONSES",
+    "SERVER_SOFTWARE",
     "HttpProcessingError",
     "WSCloseCode",
     "WSMessage",

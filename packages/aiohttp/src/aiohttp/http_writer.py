@@ -1,6 +1,7 @@
 """``aiohttp.http_writer``: re-exports from aiohttp_wire."""
 
 from aiohttp_wire.http_writer import (
+    RESPONSES as RESPONSES,
     StreamWriter as StreamWriter,
     serialize_headers as serialize_headers,
 )
@@ -11,6 +12,7 @@ from aiohttp_wire.http_version import (
 )
 
 __all__ = [
+    "RESPONSES",
     "StreamWriter",
     "serialize_headers",
     "HttpVersion",
