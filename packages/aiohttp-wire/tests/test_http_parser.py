@@ -107,6 +107,45 @@ def test_non_ascii_header_value_utf8() -> None:
     assert msg.raw_headers[1] == (b"X-Name", "café".encode())
 
 
+def test_values_holding_colon_space_keep_their_line() -> None:
+    # A value with ": " inside must not shift names and values of later lines.
+    p = RequestParser()
+    (msg, _) = p.receive_data(req("GET / HTTP/1.1\nHost: a\nX: b: c\nY:z\nZ: 1\n\n"))
+    assert list(msg.headers.items()) == [("Host", "a"), ("X", "b: c"), ("Y", "z"), ("Z", "1")]
+    assert msg.raw_headers == ((b"Host", b"a"), (b"X", b"b: c"), (b"Y", b"z"), (b"Z", b"1"))
+
+
+def test_line_without_colon_after_colon_space_value_is_refused() -> None:
+    p = RequestParser()
+    with pytest.raises(he.InvalidHeader):
+        p.receive_data(req("GET / HTTP/1.1\nHost: a\nX: b: c\nfoo\n\n"))
+
+
+def test_colon_space_values_do_not_count_as_headers() -> None:
+    p = RequestParser(max_headers=3)
+    (msg, _) = p.receive_data(req("GET / HTTP/1.1\nHost: a\nX: 1: 2: 3: 4\nY: 5: 6\n\n"))
+    assert msg.headers["X"] == "1: 2: 3: 4"
+    assert msg.headers["Y"] == "5: 6"
+
+
+def test_repeated_request_line_gives_equal_messages() -> None:
+    # Request lines are memoised; a repeat must not leak anything from the first.
+    p = RequestParser()
+    first = p.receive_data(req("GET /r?q=1 HTTP/1.1\nHost: a\nX: 1\n\n"))[0]
+    second = p.receive_data(req("GET /r?q=1 HTTP/1.1\nHost: b\nY: 2\n\n"))[0]
+    assert isinstance(first, RawRequestMessage) and isinstance(second, RawRequestMessage)
+    assert (second.method, second.path, second.url) == ("GET", "/r?q=1", URL("/r?q=1"))
+    assert second.headers["Host"] == "b" and "X" not in second.headers
+    assert first.headers["Host"] == "a"
+
+
+def test_repeated_request_line_still_checks_host() -> None:
+    p = RequestParser()
+    p.receive_data(req("GET /h HTTP/1.1\nHost: a\n\n"))
+    with pytest.raises(he.BadHttpMessage, match="without a Host"):
+        p.receive_data(req("GET /h HTTP/1.1\nX: 1\n\n"))
+
+
 def test_http10_closes_by_default() -> None:
     p = RequestParser()
     (msg, _) = p.receive_data(b"GET / HTTP/1.0\r\n\r\n")

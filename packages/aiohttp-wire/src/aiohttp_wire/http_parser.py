@@ -150,7 +150,9 @@ _SIMPLE_CONNECTION: Final = frozenset({"keep-alive", "close", "upgrade"})
 # Bounded memo tables for values that repeat from request to request.
 _CACHE_SIZE: Final = 512
 _VALID_HOSTS: set[str] = set()
-_URL_CACHE: dict[str, URL] = {}
+# Request line -> (method, path, version, url), for lines up to _CACHED_LINE_SIZE.
+_REQUEST_LINES: dict[bytes, tuple[str, str, HttpVersion, URL]] = {}
+_CACHED_LINE_SIZE: Final = 512
 _CHUNK_SIZES: dict[bytes, int] = {}
 _EMPTY_HEADERS: Final[CIMultiDictProxy[str]] = CIMultiDictProxy(CIMultiDict())
 # Beyond these a length cannot describe a body anyone sends (and would only be
@@ -509,22 +511,34 @@ class _Parser(Generic[_MsgT]):
         """Validate a header block and build the headers, once."""
         if not block:
             return _EMPTY_HEADERS, ()
+        if len(block) > self.max_field_size + 2:
+            longest = max(map(len, block.split(b"\r\n")))
+            if longest > self.max_field_size:
+                raise LineTooLong(what, self.max_field_size, longest)
+        if _SIMPLE_BLOCK_RE.fullmatch(block) is not None:
+            # The usual shape, ``Name: value`` with nothing to trim. Turning each
+            # ": " into a line break splits names and values in one C-level pass;
+            # the piece count proves that no value held a ": " of its own.
+            flat = block.replace(b": ", b"\r\n")
+            parts = flat.split(b"\r\n")
+            count = len(parts) >> 1
+            if count == block.count(b"\n"):
+                if count > self.max_headers:
+                    kind = "trailers" if what == "trailer line" else "headers"
+                    raise BadHttpMessage(f"Too many {kind}")
+                # Pairing an iterator with itself yields (name, value) pairs and
+                # drops the empty piece after the last line break.
+                names_values = iter(flat.decode("utf-8", "surrogateescape").split("\r\n"))
+                headers = CIMultiDict(list(zip(names_values, names_values, strict=False)))
+                raw_pieces = iter(parts)
+                return CIMultiDictProxy(headers), tuple(zip(raw_pieces, raw_pieces, strict=False))
         lines = block.split(b"\r\n")
         lines.pop()
         if len(lines) > self.max_headers:
             kind = "trailers" if what == "trailer line" else "headers"
             raise BadHttpMessage(f"Too many {kind}")
-        if len(block) > self.max_field_size + 2:
-            longest = max(map(len, lines))
-            if longest > self.max_field_size:
-                raise LineTooLong(what, self.max_field_size, longest)
         slines = block.decode("utf-8", "surrogateescape").split("\r\n")
         slines.pop()
-        if _SIMPLE_BLOCK_RE.fullmatch(block) is not None:
-            # The usual shape, ``Name: value`` with nothing to trim: split at ": ".
-            headers = CIMultiDict([(n, v) for n, _, v in [line.partition(": ") for line in slines]])
-            raw = tuple([(n, v) for n, _, v in [line.partition(b": ") for line in lines]])
-            return CIMultiDictProxy(headers), raw
         if self._lenient:
             self._check_block(block)
             if b"\n " in block or b"\n\t" in block:
@@ -680,6 +694,31 @@ def _is_chunked_request(values: list[str]) -> bool:
     return True
 
 
+def _target_url(method: str, path: str) -> URL:
+    """The ``URL`` of a request target in any of the four RFC 9112 3.2 forms."""
+    if method == "CONNECT":
+        try:
+            url = URL.build(authority=path, encoded=True)
+        except ValueError:
+            raise InvalidURLError(f"Invalid CONNECT target: {path!r}") from None
+        if not url.host or url.port is None or url.raw_path not in ("", "/"):
+            raise InvalidURLError(f"Invalid CONNECT target: {path!r}")
+        return url
+    if path[0] == "/":
+        rest, _, fragment = path.partition("#")
+        path_part, _, query = rest.partition("?")
+        return URL.build(path=path_part, query_string=query, fragment=fragment, encoded=True)
+    if path == "*" and method == "OPTIONS":
+        return URL.build(path="*", encoded=True)
+    try:
+        url = URL(path, encoded=True)
+    except ValueError:
+        raise InvalidURLError(f"Invalid request target: {path!r}") from None
+    if not url.absolute:
+        raise InvalidURLError(f"Invalid request target: {path!r}")
+    return url
+
+
 class RequestParser(_Parser[RawRequestMessage]):
     """Sans-I/O HTTP/1.x request parser (strict)."""
 
@@ -717,7 +756,11 @@ class RequestParser(_Parser[RawRequestMessage]):
         return method, path, version
 
     def _make_message(self, line: bytes, block: bytes) -> tuple[RawRequestMessage, int]:
-        method, path, version = self._parse_start_line(line)
+        cached = _REQUEST_LINES.get(line)
+        if cached is None:
+            method, path, version = self._parse_start_line(line)
+        else:
+            method, path, version, url = cached
         headers, raw_headers = self._parse_headers(block, "header line")
 
         hosts = headers.getall(hdrs.HOST, None)
@@ -734,33 +777,12 @@ class RequestParser(_Parser[RawRequestMessage]):
         elif version >= HttpVersion11:
             raise BadHttpMessage("HTTP/1.1 request without a Host header")
 
-        if method == "CONNECT":
-            try:
-                url = URL.build(authority=path, encoded=True)
-            except ValueError:
-                raise InvalidURLError(f"Invalid CONNECT target: {path!r}") from None
-            if not url.host or url.port is None or url.raw_path not in ("", "/"):
-                raise InvalidURLError(f"Invalid CONNECT target: {path!r}")
-        elif path[0] == "/":
-            cached = _URL_CACHE.get(path)
-            if cached is None:
-                rest, _, fragment = path.partition("#")
-                path_part, _, query = rest.partition("?")
-                url = URL.build(path=path_part, query_string=query, fragment=fragment, encoded=True)
-                if len(_URL_CACHE) >= _CACHE_SIZE:
-                    _URL_CACHE.clear()
-                _URL_CACHE[path] = url
-            else:
-                url = cached
-        elif path == "*" and method == "OPTIONS":
-            url = URL.build(path="*", encoded=True)
-        else:
-            try:
-                url = URL(path, encoded=True)
-            except ValueError:
-                raise InvalidURLError(f"Invalid request target: {path!r}") from None
-            if not url.absolute:
-                raise InvalidURLError(f"Invalid request target: {path!r}")
+        if cached is None:
+            url = _target_url(method, path)
+            if len(line) <= _CACHED_LINE_SIZE:
+                if len(_REQUEST_LINES) >= _CACHE_SIZE:
+                    _REQUEST_LINES.clear()
+                _REQUEST_LINES[line] = (method, path, version, url)
 
         te = headers.getall(hdrs.TRANSFER_ENCODING, None)
         cl = headers.getall(hdrs.CONTENT_LENGTH, None)
