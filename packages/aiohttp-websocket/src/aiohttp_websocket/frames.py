@@ -87,16 +87,21 @@ def apply_mask(mask: bytes, data: bytes) -> bytes:
         keys = _from_bytes(mask * words, "big") >> (((words << 2) - size) << 3)
         return (_from_bytes(data, "big") ^ keys).to_bytes(size, "big")
     out = bytearray(size)
-    out[0::4] = data[0::4].translate(_xor_table(mask[0]))
-    out[1::4] = data[1::4].translate(_xor_table(mask[1]))
-    out[2::4] = data[2::4].translate(_xor_table(mask[2]))
-    out[3::4] = data[3::4].translate(_xor_table(mask[3]))
+    _mask_into(out, 0, mask, data)
     return bytes(out)
+
+
+def _mask_into(out: bytearray, start: int, mask: bytes, data: bytes) -> None:
+    """Write ``data`` masked into ``out[start:]`` (exactly ``len(data)`` bytes long)."""
+    out[start::4] = data[0::4].translate(_xor_table(mask[0]))
+    out[start + 1 :: 4] = data[1::4].translate(_xor_table(mask[1]))
+    out[start + 2 :: 4] = data[2::4].translate(_xor_table(mask[2]))
+    out[start + 3 :: 4] = data[3::4].translate(_xor_table(mask[3]))
 
 
 def build_frame(
     opcode: int, payload: bytes, *, fin: bool = True, rsv1: bool = False, mask: bytes | None = None
-) -> bytes:
+) -> bytes | bytearray:
     """Serialise one frame; ``mask`` (4 bytes) is required for client-to-server frames."""
     first = (0x80 if fin else 0) | (0x40 if rsv1 else 0) | opcode
     if mask is None:
@@ -114,10 +119,12 @@ def build_plain_frame(first: int, payload: bytes) -> bytes:
     return _HEAD_LONG.pack(first, 127, size) + payload
 
 
-def build_masked_frame(first: int, payload: bytes, key: int) -> bytes:
+def build_masked_frame(first: int, payload: bytes, key: int) -> bytes | bytearray:
     """Serialise a client frame: ``first`` is the header's first byte, ``key`` the 32-bit mask.
 
-    The sending hot path: one ``pack`` writes the header and its masking key.
+    The sending hot path: one ``pack`` writes the header and its masking key;
+    a large payload is masked straight into the frame's buffer (returned as
+    a ``bytearray``: no copy to ``bytes`` and none to prepend the header).
     """
     size = len(payload)
     if size < 126:
@@ -126,7 +133,13 @@ def build_masked_frame(first: int, payload: bytes, key: int) -> bytes:
         header = _HEAD_MEDIUM_MASKED.pack(first, 0xFE, size, key)
     else:
         header = _HEAD_LONG_MASKED.pack(first, 0xFF, size, key)
-    return header + apply_mask(key.to_bytes(4, "big"), payload)
+    if size < _TRANSLATE_MIN:
+        return header + apply_mask(key.to_bytes(4, "big"), payload)
+    start = len(header)
+    out = bytearray(start + size)
+    out[:start] = header
+    _mask_into(out, start, key.to_bytes(4, "big"), payload)
+    return out
 
 
 def _fail(message: str, code: int = WSCloseCode.PROTOCOL_ERROR) -> WebSocketError:

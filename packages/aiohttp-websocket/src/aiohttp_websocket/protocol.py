@@ -79,7 +79,7 @@ class WebSocketProtocol:
         self._decompressor = DeflateDecompressor(max_msg_size) if compress else None
         self._randbits = (random_source or random.Random()).getrandbits
         self._events: list[WSMessage] = []
-        self._out: list[bytes] = []
+        self._out: list[bytes | bytearray] = []
         # The fragmented message being received, if any.
         self._frag_type: WSMsgType | None = None
         self._frag_compressed = False
@@ -274,7 +274,7 @@ class WebSocketProtocol:
 
     def frame(
         self, data: bytes, opcode: int, *, fin: bool = True, compress: int | None = None
-    ) -> bytes:
+    ) -> bytes | bytearray:
         """Serialise one frame and return it (``send_frame`` queues it instead).
 
         Whole TEXT/BINARY messages are compressed when the extension was
@@ -337,6 +337,4 @@ class WebSocketProtocol:
         if not out:
             return b""
         self._out = []
-        if len(out) == 1:
-            return out[0]
         return b"".join(out)
