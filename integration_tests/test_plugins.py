@@ -28,11 +28,23 @@ PLUGINS = [
     "aiohttp-retry==2.9.1",
     "aiohttp-remotes==1.4.0",
     "aiohttp-middlewares==3.0.0",
+    "opentelemetry-instrumentation-aiohttp-client==0.66b1",
+    "opentelemetry-instrumentation-aiohttp-server==0.66b1",
 ]
 #: Their dependencies other than aiohttp: cryptography for aiohttp-session's encrypted
 #: storage; attrs, which aiohttp-middlewares imports without declaring (it comes with the
-#: real aiohttp).
-PLUGIN_DEPENDENCIES = ["jinja2>=3.0", "cryptography", "attrs"]
+#: real aiohttp); the OpenTelemetry API, SDK (for an in-memory exporter) and helpers.
+PLUGIN_DEPENDENCIES = [
+    "jinja2>=3.0",
+    "cryptography",
+    "attrs",
+    "opentelemetry-api",
+    "opentelemetry-sdk",
+    "opentelemetry-instrumentation==0.66b1",
+    "opentelemetry-semantic-conventions==0.66b1",
+    "opentelemetry-util-http==0.66b1",
+    "wrapt<3",
+]
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +76,7 @@ def plugin_python(tmp_path_factory: pytest.TempPathFactory, wheel: Callable[[str
         ("plugin_retry", "retry ok"),
         ("plugin_remotes", "remotes ok"),
         ("plugin_middlewares", "middlewares ok"),
+        ("plugin_opentelemetry", "opentelemetry ok"),
     ],
 )
 def test_plugin_runs_on_our_meta_package(plugin_python: Path, probe: str, expected: str) -> None:
