@@ -96,7 +96,8 @@ SURFACE: dict[str, list[tuple[str, list[str] | str]]] = {
     "abc": [(f"{W}.abc", "*")],
     "base_protocol": [(f"{W}.base_protocol", ["BaseProtocol"])],
     "client": [
-        (f"{C}.client", ["ClientSession", "ClientTimeout", "request"]),
+        # URL: aiobotocore imports yarl's URL from aiohttp.client.
+        (f"{C}.client", ["ClientSession", "ClientTimeout", "request", "URL"]),
         (f"{C}.client_exceptions", _CLIENT_EXCEPTIONS),
         (f"{C}.client_reqrep", ["ClientRequest", "ClientResponse", "Fingerprint", "RequestInfo"]),
         (f"{C}.client_ws", ["ClientWebSocketResponse", "ClientWSTimeout"]),

@@ -4,6 +4,7 @@ from aiohttp_client.client import (
     ClientSession as ClientSession,
     ClientTimeout as ClientTimeout,
     request as request,
+    URL as URL,
 )
 from aiohttp_client.client_exceptions import (
     ClientConnectionError as ClientConnectionError,
@@ -61,6 +62,7 @@ __all__ = [
     "ClientSession",
     "ClientTimeout",
     "request",
+    "URL",
     "ClientConnectionError",
     "ClientConnectionResetError",
     "ClientConnectorCertificateError",
