@@ -104,3 +104,27 @@ def test_raise_and_catch() -> None:
     with pytest.raises(he.HttpProcessingError) as info:
         raise he.ContentLengthError("short body")
     assert info.value.code == 400
+
+
+@pytest.mark.parametrize(
+    ("err", "status"),
+    [
+        (he.HttpProcessingError(), 400),
+        (he.HttpProcessingError(code=200), 400),
+        (he.HttpProcessingError(code=503), 503),
+        (he.BadHttpMessage("x"), 400),
+        (he.LineTooLong("header line", 10, 20), 400),
+        (he.HttpProcessingError(code=413, message="too big"), 413),
+    ],
+)
+def test_server_status_defaults_to_an_error_code(err: he.HttpProcessingError, status: int) -> None:
+    assert err.server_status == status
+
+
+def test_server_status_survives_pickling() -> None:
+    import pickle
+
+    err = he.LineTooLong("request line", 10, 20)
+    err.server_status = 414
+    copy = pickle.loads(pickle.dumps(err))
+    assert (copy.server_status, copy.code, copy.message) == (414, 400, err.message)

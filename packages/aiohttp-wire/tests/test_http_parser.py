@@ -413,6 +413,46 @@ def test_headers_at_limit_accepted() -> None:
     assert len(msg.headers) == 5
 
 
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [
+        (b"GET /" + b"a" * 100 + b" HTTP/1.1\r\nHost: a\r\n\r\n", 414),
+        (b"GET /" + b"a" * 100, 414),
+        (b"GET / HTTP/1.1\r\nHost: a\r\nX: " + b"v" * 100 + b"\r\n\r\n", 431),
+        (b"GET / HTTP/1.1\r\nHost: a\r\nX: " + b"v" * 100, 431),
+        (b"GET / HTTP/1.1\r\nHost: a\r\n" + b"X: 1\r\n" * 6 + b"\r\n", 431),
+        (b"GET / HTTP/1.1\r\nHost: a\r\n" + b"X: 1\r\n" * 6, 431),
+        (b"GET / HTTP/1.1\r\nHost: a\r\nX: 1: 2: 3: 4: 5: 6: 7\r\n" * 1 + b"Y\r\n\r\n", 400),
+        (b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n" + b"0" * 90, 400),
+        (
+            b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n"
+            + b"T: 1\r\n" * 6
+            + b"\r\n",
+            431,
+        ),
+        (
+            b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: "
+            + b"v" * 100,
+            431,
+        ),
+        (b"GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400),
+    ],
+)
+def test_limit_errors_carry_the_status_a_server_answers(data: bytes, status: int) -> None:
+    p = RequestParser(max_line_size=80, max_field_size=80, max_headers=5)
+    with pytest.raises(he.HttpProcessingError) as info:
+        p.receive_data(data)
+    assert info.value.server_status == status
+    assert info.value.code == 400
+
+
+def test_response_status_line_too_long_is_plain_400() -> None:
+    p = ResponseParser(max_line_size=20)
+    with pytest.raises(he.LineTooLong) as info:
+        p.receive_data(b"HTTP/1.1 200 " + b"x" * 40 + b"\r\n\r\n")
+    assert info.value.server_status == 400
+
+
 def test_default_limits() -> None:
     p = RequestParser()
     assert (p.max_line_size, p.max_field_size, p.max_headers) == (8190, 8190, 128)

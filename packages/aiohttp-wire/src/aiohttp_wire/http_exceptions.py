@@ -30,11 +30,20 @@ _Headers = CIMultiDict[str] | CIMultiDictProxy[str] | dict[str, str]
 
 
 class HttpProcessingError(Exception):
-    """Base of every HTTP processing error; ``code`` is the status to answer with."""
+    """Base of every HTTP processing error; ``code`` is aiohttp's status for it.
+
+    ``server_status`` is the status a server answers the offending request
+    with: ``code`` when that is an error status, else 400. The parser refines
+    it where ``code`` (400 for every ``BadHttpMessage``, as in aiohttp) is too
+    coarse: 414 for a request line over ``max_line_size``, 431 for a header
+    or trailer field over ``max_field_size`` or more than ``max_headers`` of
+    them.
+    """
 
     code: int = 0
     message: str = ""
     headers: _Headers | None = None
+    server_status: int
 
     def __init__(
         self,
@@ -46,6 +55,7 @@ class HttpProcessingError(Exception):
             self.code = code
         self.headers = headers
         self.message = message
+        self.server_status = self.code if 400 <= self.code < 600 else 400
         super().__init__(code, message)
 
     def __str__(self) -> str:

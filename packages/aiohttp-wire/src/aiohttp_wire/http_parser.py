@@ -182,6 +182,25 @@ _DEAD: Final = 8
 _LINE_STATES: Final = frozenset({_HEAD, _CHUNK_SIZE, _TRAILERS})
 
 
+# Statuses a server answers limit errors with (RFC 9112 3, RFC 6585 5); aiohttp's
+# ``code`` stays 400.
+_LIMIT_STATUS: Final = {"request line": 414, "header line": 431, "trailer line": 431}
+
+
+def _line_too_long(what: str, limit: int, size: int) -> LineTooLong:
+    """A ``LineTooLong`` whose ``server_status`` names the part that overflowed."""
+    exc = LineTooLong(what, limit, size)
+    exc.server_status = _LIMIT_STATUS.get(what, 400)
+    return exc
+
+
+def _too_many(kind: str) -> BadHttpMessage:
+    """More header (or trailer) fields than ``max_headers``: answered with 431."""
+    exc = BadHttpMessage(f"Too many {kind}")
+    exc.server_status = 431
+    return exc
+
+
 def _noop() -> None:
     """Default chunk-boundary hook: the sans-I/O events do not report boundaries."""
 
@@ -252,6 +271,8 @@ class _Parser(Generic[_MsgT]):
     """
 
     _lenient = False
+    # How errors name the start line ("request line" gets a 414 from servers).
+    _start_line = "status line"
 
     def __init__(
         self,
@@ -431,13 +452,13 @@ class _Parser(Generic[_MsgT]):
         if state == _HEAD:
             if last == -1:
                 if size > self.max_line_size:
-                    raise LineTooLong("status line", self.max_line_size, size)
+                    raise _line_too_long(self._start_line, self.max_line_size, size)
                 self._check_start_prefix(bytes(buf))
             elif size > self.max_field_size:
-                raise LineTooLong("header line", self.max_field_size, size)
+                raise _line_too_long("header line", self.max_field_size, size)
         elif state == _TRAILERS:
             if size > self.max_field_size:
-                raise LineTooLong("trailer line", self.max_field_size, size)
+                raise _line_too_long("trailer line", self.max_field_size, size)
         elif size > self.max_line_size:
             raise LineTooLong("chunk size line", self.max_line_size, size)
         elif _CHUNK_SIZE_PREFIX_RE.fullmatch(buf) is None:
@@ -455,9 +476,9 @@ class _Parser(Generic[_MsgT]):
             self._check_partial_line()
             return
         if first > self.max_line_size + 1:
-            raise LineTooLong("status line", self.max_line_size, first)
+            raise _line_too_long(self._start_line, self.max_line_size, first)
         if buf.count(b"\n") - 1 > self.max_headers:
-            raise BadHttpMessage("Too many headers")
+            raise _too_many("headers")
         self._check_partial_line()
         self._check_complete_lines()
 
@@ -487,11 +508,11 @@ class _Parser(Generic[_MsgT]):
     def _check_lines(self, head: bytes) -> None:
         lines = head.split(b"\n")
         if len(lines[0]) > self.max_line_size + 1:
-            raise LineTooLong("status line", self.max_line_size, len(lines[0]))
+            raise _line_too_long(self._start_line, self.max_line_size, len(lines[0]))
         for line in lines[1:]:
             if len(line) > self.max_field_size + 1:
-                raise LineTooLong("header line", self.max_field_size, len(line))
-        raise BadHttpMessage("Too many headers")
+                raise _line_too_long("header line", self.max_field_size, len(line))
+        raise _too_many("headers")
 
     def _split_head(self, data: bytes, pos: int) -> tuple[bytes, bytes, int] | None:
         """Locate a CRLF-delimited head: ``(start_line, header_block, end)``."""
@@ -514,7 +535,7 @@ class _Parser(Generic[_MsgT]):
         if len(block) > self.max_field_size + 2:
             longest = max(map(len, block.split(b"\r\n")))
             if longest > self.max_field_size:
-                raise LineTooLong(what, self.max_field_size, longest)
+                raise _line_too_long(what, self.max_field_size, longest)
         if _SIMPLE_BLOCK_RE.fullmatch(block) is not None:
             # The usual shape, ``Name: value`` with nothing to trim. Turning each
             # ": " into a line break splits names and values in one C-level pass;
@@ -525,7 +546,7 @@ class _Parser(Generic[_MsgT]):
             if count == block.count(b"\n"):
                 if count > self.max_headers:
                     kind = "trailers" if what == "trailer line" else "headers"
-                    raise BadHttpMessage(f"Too many {kind}")
+                    raise _too_many(kind)
                 # Pairing an iterator with itself yields (name, value) pairs and
                 # drops the empty piece after the last line break.
                 names_values = iter(flat.decode("utf-8", "surrogateescape").split("\r\n"))
@@ -536,7 +557,7 @@ class _Parser(Generic[_MsgT]):
         lines.pop()
         if len(lines) > self.max_headers:
             kind = "trailers" if what == "trailer line" else "headers"
-            raise BadHttpMessage(f"Too many {kind}")
+            raise _too_many(kind)
         slines = block.decode("utf-8", "surrogateescape").split("\r\n")
         slines.pop()
         if self._lenient:
@@ -576,7 +597,7 @@ class _Parser(Generic[_MsgT]):
         line, block, end = head
         self._checked = 0
         if len(line) > self.max_line_size:
-            raise LineTooLong("status line", self.max_line_size, len(line))
+            raise _line_too_long(self._start_line, self.max_line_size, len(line))
         msg, framing = self._make_message(line, block)
         # The state is set before the head goes out so that a consumer can
         # tell from it whether a body follows.
@@ -667,7 +688,7 @@ class _Parser(Generic[_MsgT]):
             if buf.count(b"\n") != buf.count(b"\r\n"):
                 raise BadHttpMessage("Bare LF line ending in trailers")
             if buf.count(b"\n") > self.max_headers:
-                raise BadHttpMessage("Too many trailers")
+                raise _too_many("trailers")
             self._check_partial_line()
             last = buf.rfind(b"\r\n")
             if last > 0:
@@ -721,6 +742,8 @@ def _target_url(method: str, path: str) -> URL:
 
 class RequestParser(_Parser[RawRequestMessage]):
     """Sans-I/O HTTP/1.x request parser (strict)."""
+
+    _start_line = "request line"
 
     def _check_start_prefix(self, line: bytes) -> None:
         method = line.lstrip(b"\r\n").partition(b" ")[0]
