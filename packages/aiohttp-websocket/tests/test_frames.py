@@ -139,6 +139,44 @@ def test_parse_byte_by_byte() -> None:
     assert [(fin, op, data) for fin, _rsv1, op, data in got] == expected
 
 
+@pytest.mark.parametrize("masked", [False, True])
+@pytest.mark.parametrize("first_chunk", [3, 9, 14, 20_000])
+def test_large_frames_received_directly(masked: bool, first_chunk: int) -> None:
+    # Two large frames of one fragmented message, then a small one, in one stream:
+    # each large payload goes straight into its own buffer; what follows its
+    # end in the same chunk is parsed as usual.
+    first = os.urandom(20_000)
+    second = os.urandom(70_000)
+    mask = b"\x0f\xf0\x55\xaa" if masked else None
+    wire = (
+        build_frame(OP_BINARY, first, fin=False, mask=mask)
+        + build_frame(OP_CONTINUATION, second, mask=mask)
+        + build_frame(OP_TEXT, b"tail", mask=mask)
+    )
+    parser = FrameParser(masked, max_size=90_000)
+    got = parser.feed(wire[:first_chunk])
+    assert not parser.idle
+    got += parser.feed(wire[first_chunk:-3])
+    got += parser.feed(wire[-3:])
+    assert parser.idle
+    assert got == [
+        (False, False, OP_BINARY, first),
+        (True, False, OP_CONTINUATION, second),
+        (True, False, OP_TEXT, b"tail"),
+    ]
+    assert all(type(frame[3]) is bytes for frame in got)
+
+
+def test_large_fragments_still_count_towards_max_size() -> None:
+    parser = FrameParser(False, max_size=80_000)
+    wire = build_frame(OP_BINARY, b"a" * 40_000, fin=False)
+    assert parser.feed(wire[:100]) == []
+    assert parser.feed(wire[100:]) == [(False, False, OP_BINARY, b"a" * 40_000)]
+    with pytest.raises(WebSocketError) as info:
+        parser.feed(build_frame(OP_CONTINUATION, b"b" * 40_001)[:10])
+    assert info.value.code == 1009
+
+
 def test_max_size_checked_from_header_alone() -> None:
     parser = FrameParser(False, max_size=1000)
     assert parser.feed(build_frame(OP_BINARY, b"x" * 1000)) == [

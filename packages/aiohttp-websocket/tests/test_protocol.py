@@ -331,6 +331,17 @@ def test_single_frame_plus_a_partial_one() -> None:
     assert feed(ours, [wire[-1:]]) == [WSMessage(WSMsgType.TEXT, "bc", "")]
 
 
+def test_small_frame_after_a_large_one_split_midway() -> None:
+    ours = WebSocketProtocol(is_client=False, max_msg_size=0)
+    big = os.urandom(50_000)
+    wire = _masked(OP_BINARY, big)
+    # The large frame's payload is pending; a chunk that looks like a whole
+    # small frame is payload, not a frame.
+    assert feed(ours, [wire[:1000], _masked(OP_TEXT, b"hi")]) == []
+    rest = wire[1000 + len(_masked(OP_TEXT, b"hi")) :]
+    assert feed(ours, [rest, _masked(OP_TEXT, b"hi")])[1:] == [WSMessage(WSMsgType.TEXT, "hi", "")]
+
+
 def test_frame_returns_what_send_frame_queues() -> None:
     server = WebSocketProtocol(is_client=False)
     assert server.frame(b"hi", OP_TEXT) == b"\x81\x02hi"

@@ -65,6 +65,9 @@ _XOR_TABLES: list[bytes | None] = [None] * 256
 #: from an integer costs more than four strided ``bytes.translate`` passes.
 _TRANSLATE_MIN = 2048
 
+#: Frames from this size on are received straight into a buffer of their own.
+_DIRECT_MIN = 16384
+
 
 def _xor_table(key: int) -> bytes:
     table = _XOR_TABLES[key]
@@ -91,8 +94,11 @@ def apply_mask(mask: bytes, data: bytes) -> bytes:
     return bytes(out)
 
 
-def _mask_into(out: bytearray, start: int, mask: bytes, data: bytes) -> None:
-    """Write ``data`` masked into ``out[start:]`` (exactly ``len(data)`` bytes long)."""
+def _mask_into(out: bytearray, start: int, mask: bytes, data: bytes | bytearray) -> None:
+    """Write ``data`` masked into ``out[start:]`` (exactly ``len(data)`` bytes long).
+
+    ``data`` may be ``out`` itself: each lane is read whole before it is written.
+    """
     out[start::4] = data[0::4].translate(_xor_table(mask[0]))
     out[start + 1 :: 4] = data[1::4].translate(_xor_table(mask[1]))
     out[start + 2 :: 4] = data[2::4].translate(_xor_table(mask[2]))
@@ -157,7 +163,17 @@ class FrameParser:
     :class:`WebSocketError` and leave the parser unusable.
     """
 
-    __slots__ = ("_buf", "_msg_size", "_need", "masked", "max_size", "rsv1_allowed")
+    __slots__ = (
+        "_buf",
+        "_filled",
+        "_msg_size",
+        "_need",
+        "_payload",
+        "_pending",
+        "masked",
+        "max_size",
+        "rsv1_allowed",
+    )
 
     def __init__(
         self, masked: bool, *, rsv1_allowed: bool = False, max_size: int = UNBOUNDED
@@ -168,9 +184,21 @@ class FrameParser:
         self._msg_size = 0
         self._buf = bytearray()
         self._need = 0
+        # A large frame's payload being received straight into its own buffer,
+        # how much of it arrived, and the frame's (fin, rsv1, opcode, mask).
+        self._payload: bytearray | None = None
+        self._filled = 0
+        self._pending: tuple[bool, bool, int, bytes] = (True, False, 0, b"")
+
+    @property
+    def idle(self) -> bool:
+        """Whether no partial frame is pending (the next byte starts a frame)."""
+        return not self._buf and self._payload is None
 
     def feed(self, data: bytes) -> list[Frame]:
         """Parse as many complete frames as ``data`` and the buffered bytes hold."""
+        if self._payload is not None:
+            return self._feed_payload(data)
         buf = self._buf
         if buf:
             buf += data
@@ -182,6 +210,26 @@ class FrameParser:
         pos = self._parse(data, frames)
         if pos < len(data):
             buf += memoryview(data)[pos:]
+        return frames
+
+    def _feed_payload(self, data: bytes) -> list[Frame]:
+        """Copy ``data`` into the large frame's payload; parse what follows it."""
+        payload = self._payload
+        assert payload is not None
+        filled = self._filled
+        take = len(payload) - filled
+        if len(data) < take:
+            payload[filled : filled + len(data)] = data
+            self._filled = filled + len(data)
+            return []
+        payload[filled:] = memoryview(data)[:take]
+        self._payload = None
+        fin, rsv1, opcode, mask = self._pending
+        if mask:
+            _mask_into(payload, 0, mask, payload)
+        frames: list[Frame] = [(fin, rsv1, opcode, bytes(payload))]
+        if take < len(data):
+            frames += self.feed(data[take:])
         return frames
 
     def _parse(self, data: bytes, frames: list[Frame]) -> int:
@@ -237,6 +285,20 @@ class FrameParser:
                     )
             stop = head + size + (4 if masked else 0)
             if stop > end:
+                if size >= _DIRECT_MIN and stop - size <= end:
+                    # A large frame whose header is here: receive the payload
+                    # straight into a buffer of its size instead of growing
+                    # one and copying it out again.
+                    start = stop - size
+                    fin = bool(first & 0x80)
+                    if opcode not in _CONTROL_OPCODES:
+                        self._msg_size = 0 if fin else msg_size
+                    mask = data[head:start] if masked else b""
+                    direct = self._payload = bytearray(size)
+                    direct[: end - start] = memoryview(data)[start:end]
+                    self._filled = end - start
+                    self._pending = (fin, rsv1, opcode, mask)
+                    return end
                 self._need = stop - pos
                 break
             if masked:

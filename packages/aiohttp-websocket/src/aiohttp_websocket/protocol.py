@@ -102,7 +102,7 @@ class WebSocketProtocol:
         if self.error is not None or self.close_received or self.eof:
             return
         parser = self._parser
-        if self._frag_type is None and not parser._buf and len(data) > 1:
+        if self._frag_type is None and parser.idle and len(data) > 1:
             first = data[0]
             if (first == 0x81 or first == 0x82) and self._receive_single(first, data):
                 return
