@@ -30,10 +30,12 @@ PLUGINS = [
     "aiohttp-middlewares==3.0.0",
     "opentelemetry-instrumentation-aiohttp-client==0.66b1",
     "opentelemetry-instrumentation-aiohttp-server==0.66b1",
+    "aiobotocore==2.25.1",
 ]
 #: Their dependencies other than aiohttp: cryptography for aiohttp-session's encrypted
 #: storage; attrs, which aiohttp-middlewares imports without declaring (it comes with the
-#: real aiohttp); the OpenTelemetry API, SDK (for an in-memory exporter) and helpers.
+#: real aiohttp); the OpenTelemetry API, SDK (for an in-memory exporter) and helpers;
+#: botocore and the helpers aiobotocore 2.25.1 declares.
 PLUGIN_DEPENDENCIES = [
     "jinja2>=3.0",
     "cryptography",
@@ -44,6 +46,10 @@ PLUGIN_DEPENDENCIES = [
     "opentelemetry-semantic-conventions==0.66b1",
     "opentelemetry-util-http==0.66b1",
     "wrapt<3",
+    "botocore>=1.40.46,<1.40.62",
+    "aioitertools>=0.5.1,<1",
+    "jmespath",
+    "python-dateutil",
 ]
 
 
@@ -77,6 +83,7 @@ def plugin_python(tmp_path_factory: pytest.TempPathFactory, wheel: Callable[[str
         ("plugin_remotes", "remotes ok"),
         ("plugin_middlewares", "middlewares ok"),
         ("plugin_opentelemetry", "opentelemetry ok"),
+        ("plugin_aiobotocore", "aiobotocore ok"),
     ],
 )
 def test_plugin_runs_on_our_meta_package(plugin_python: Path, probe: str, expected: str) -> None:
