@@ -134,3 +134,11 @@ def test_pickle_round_trip() -> None:
     again = pickle.loads(pickle.dumps(err))
     assert isinstance(again, ce.ServerDisconnectedError)
     assert again.message == "bye"
+
+
+def test_ws_message_type_error_is_the_websocket_layers_class() -> None:
+    from aiohttp_websocket.models import WSMessageTypeError
+
+    assert ce.WSMessageTypeError is WSMessageTypeError
+    assert "WSMessageTypeError" in ce.__all__
+    assert issubclass(ce.WSMessageTypeError, TypeError)

@@ -146,3 +146,78 @@ async def test_expect_continue_under_h11(raw_server: RawServer) -> None:
             assert resp.status == 200
             assert await resp.read() == b"ok"
     assert got == [b"after continue"]
+
+
+def _h11_redirecting_app(requests: list[tuple[h11.Request, bytes]]) -> object:
+    """``/r307`` and ``/r308`` redirect (after reading the body) to ``/done``, which answers 200."""
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        conn = h11.Connection(h11.SERVER)
+        while True:
+            request: h11.Request | None = None
+            body = b""
+            while True:
+                event = conn.next_event()
+                if event is h11.NEED_DATA:
+                    data = await reader.read(65536)
+                    conn.receive_data(data)
+                    if not data and conn.their_state is not h11.DONE:
+                        return
+                    continue
+                if isinstance(event, h11.Request):
+                    request = event
+                elif isinstance(event, h11.Data):
+                    body += event.data
+                elif isinstance(event, h11.EndOfMessage):
+                    break
+                elif isinstance(event, h11.ConnectionClosed):
+                    return
+            assert request is not None
+            requests.append((request, body))
+            if request.target.startswith(b"/r30"):
+                status = int(request.target[2:5])
+                head = h11.Response(
+                    status_code=status, headers=[("Location", "/done"), ("Content-Length", "0")]
+                )
+                out = conn.send(head) + conn.send(h11.EndOfMessage())
+            else:
+                head = h11.Response(status_code=200, headers=[("Content-Length", "2")])
+                out = conn.send(head) + conn.send(h11.Data(data=b"ok"))
+                out += conn.send(h11.EndOfMessage())
+            writer.write(out)
+            await writer.drain()
+            if conn.our_state is h11.MUST_CLOSE:
+                return
+            conn.start_next_cycle()
+
+    return handler
+
+
+async def test_307_308_redirect_resends_a_file_body(raw_server: RawServer, tmp_path: Path) -> None:
+    requests: list[tuple[h11.Request, bytes]] = []
+    url: URL = await raw_server.start(_h11_redirecting_app(requests))  # type: ignore[arg-type]
+    file_path = tmp_path / "upload.bin"
+    content = bytes(range(256)) * 300
+    file_path.write_bytes(content)
+
+    async with asyncio.timeout(10), ClientSession() as session:
+        for status in (307, 308):
+            with file_path.open("rb") as f:
+                async with session.put(url.with_path(f"/r{status}"), data=f) as resp:
+                    assert resp.status == 200
+                    assert await resp.read() == b"ok"
+                    assert [r.status for r in resp.history] == [status]
+        async with session.post(url.with_path("/r307"), data=io.BytesIO(b"in memory")) as resp:
+            assert await resp.read() == b"ok"
+    methods = [(r.method, r.target) for r, _ in requests]
+    assert methods == [
+        (b"PUT", b"/r307"),
+        (b"PUT", b"/done"),
+        (b"PUT", b"/r308"),
+        (b"PUT", b"/done"),
+        (b"POST", b"/r307"),
+        (b"POST", b"/done"),
+    ]
+    assert [body for _, body in requests] == [content] * 4 + [b"in memory"] * 2
+    for request, body in requests:
+        assert dict(request.headers)[b"content-length"] == str(len(body)).encode()

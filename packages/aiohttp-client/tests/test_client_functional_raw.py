@@ -727,3 +727,58 @@ async def test_content_type(raw_server: RawServer, header: str | None, expected:
     url = await raw_server.start(handler)
     async with asyncio.timeout(10), ClientSession() as session, session.get(url) as resp:
         assert resp.content_type == expected
+
+
+async def test_release_can_be_awaited_or_not(raw_server: RawServer) -> None:
+    async def handler(reader: Reader, writer: Writer) -> None:
+        while True:
+            await read_request(reader)
+            writer.write(respond("200 OK", [("Content-Length", "4")], b"body"))
+            await writer.drain()
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession() as session:
+        resp = await session.get(url)
+        assert await resp.read() == b"body"
+        assert await resp.release() is None  # aiohttp 3.x style
+        assert resp.closed
+        resp = await session.get(url)
+        await resp.read()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            resp.release()  # not awaited: nothing left pending, nothing to warn about
+            gc.collect()
+    assert raw_server.connections == 1
+
+
+async def test_content_disposition_filename_rfc2231(raw_server: RawServer) -> None:
+    dispositions = iter(
+        [
+            "attachment; filename=\"plain.txt\"; filename*=UTF-8''%E2%82%AC%20rates.txt",
+            "attachment; filename*0*=UTF-8''na%C3%AFve%20; filename*1=\"long name\"; "
+            'filename*2=".txt"',
+            'inline; filename="only-plain.txt"',
+            "inline",
+        ]
+    )
+
+    async def handler(reader: Reader, writer: Writer) -> None:
+        while True:
+            await read_request(reader)
+            headers = [("Content-Length", "0"), ("Content-Disposition", next(dispositions))]
+            writer.write(respond("200 OK", headers))
+            await writer.drain()
+
+    url = await raw_server.start(handler)
+    names = []
+    async with asyncio.timeout(10), ClientSession() as session:
+        for _ in range(4):
+            async with session.get(url) as resp:
+                disposition = resp.content_disposition
+                names.append((disposition.type, disposition.filename))
+    assert names == [
+        ("attachment", "\u20ac rates.txt"),
+        ("attachment", "na\u00efve long name.txt"),
+        ("inline", "only-plain.txt"),
+        ("inline", None),
+    ]

@@ -24,7 +24,13 @@ from aiohttp_client.client_exceptions import (
     ConnectionTimeoutError,
 )
 from aiohttp_client.client_reqrep import ConnectionKey
-from aiohttp_client.connector import BaseConnector, Connection, TCPConnector, UnixConnector
+from aiohttp_client.connector import (
+    BaseConnector,
+    Connection,
+    NamedPipeConnector,
+    TCPConnector,
+    UnixConnector,
+)
 from aiohttp_client.resolver import ThreadedResolver
 from aiohttp_wire.abc import AbstractResolver, ResolveResult
 
@@ -836,3 +842,10 @@ async def test_unix_connector_missing_socket() -> None:
     with pytest.raises(ClientConnectorError):
         await conn.connect(Req("http://unix.test/"), [], TIMEOUT)  # type: ignore[arg-type]
     await conn.close()
+
+
+async def test_named_pipe_connector_needs_the_windows_proactor_loop() -> None:
+    # The test loop is a selector loop (and this is not Windows): refused up front.
+    with pytest.raises(RuntimeError, match="proactor"):
+        NamedPipeConnector(r"\\.\pipe\aiohttp-test")
+    assert "npipe" in NamedPipeConnector.allowed_protocol_schema_set

@@ -34,13 +34,21 @@ from .client_exceptions import (
     ServerTimeoutError,
     SocketTimeoutError,
     TooManyRedirects,
+    WSMessageTypeError,
     WSServerHandshakeError,
 )
 from .client_middleware_digest_auth import DigestAuthMiddleware
 from .client_middlewares import ClientHandlerType, ClientMiddlewareType
 from .client_reqrep import ClientRequest, ClientResponse, Fingerprint, RequestInfo
 from .client_ws import ClientWebSocketResponse, ClientWSTimeout
-from .connector import AddrInfoType, BaseConnector, SocketFactoryType, TCPConnector, UnixConnector
+from .connector import (
+    AddrInfoType,
+    BaseConnector,
+    NamedPipeConnector,
+    SocketFactoryType,
+    TCPConnector,
+    UnixConnector,
+)
 from .cookiejar import CookieJar, DummyCookieJar
 from .resolver import AsyncResolver, DefaultResolver, ThreadedResolver
 from .tracing import (
@@ -100,6 +108,7 @@ __all__ = [
     "InvalidURL",
     "InvalidUrlClientError",
     "InvalidUrlRedirectClientError",
+    "NamedPipeConnector",
     "NonHttpUrlClientError",
     "NonHttpUrlRedirectClientError",
     "RedirectClientError",
@@ -131,6 +140,7 @@ __all__ = [
     "TraceRequestStartParams",
     "TraceResponseChunkReceivedParams",
     "UnixConnector",
+    "WSMessageTypeError",
     "WSServerHandshakeError",
     "request",
 ]

@@ -40,7 +40,7 @@ from .client_exceptions import (
     WSServerHandshakeError,
 )
 from .client_middlewares import ClientMiddlewareType, build_client_middlewares
-from .client_reqrep import ClientRequest, ClientResponse, Fingerprint
+from .client_reqrep import ClientRequest, ClientResponse, Fingerprint, as_payload
 from .connector import BaseConnector, TCPConnector
 from .cookiejar import CookieJar
 from .proxy_env import get_env_proxy_for_url
@@ -659,6 +659,9 @@ class ClientSession:
             raise ValueError("data and json parameters can not be used at the same time")
         if json is not None:
             data = payload.JsonPayload(json, dumps=self._json_serialize)
+        elif data is not None and allow_redirects:
+            # One payload for every hop: a 307/308 resends it (files rewind).
+            data = as_payload(data)
         loop = self._loop
         history: list[ClientResponse] = []
         version = self._version

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from multidict import MultiMapping
 from yarl import URL
 
+from aiohttp_websocket.models import WSMessageTypeError
+
 if TYPE_CHECKING:
     from .client_reqrep import ClientResponse, ConnectionKey, RequestInfo
 
@@ -45,6 +47,7 @@ __all__ = (
     "ServerTimeoutError",
     "SocketTimeoutError",
     "TooManyRedirects",
+    "WSMessageTypeError",
     "WSServerHandshakeError",
 )
 

@@ -18,7 +18,7 @@ import ssl
 import sys
 import traceback
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Generator, Iterable, Mapping
 from http.cookies import Morsel, SimpleCookie
 from types import SimpleNamespace, TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -56,6 +56,7 @@ __all__ = (
     "ConnectionKey",
     "Fingerprint",
     "RequestInfo",
+    "as_payload",
 )
 
 _SSL_SCHEMES = frozenset({"https", "wss"})
@@ -70,6 +71,22 @@ _LINK_PARAM_RE = re.compile(r"\s*;\s*([^\s=;]+)\s*(?:=\s*(\"[^\"]*\"|[^\s;]*))?"
 USER_AGENT = f"Python/{sys.version_info[0]}.{sys.version_info[1]} aiohttp/3.13.3"
 _EXPECT_100 = "100-continue"
 _COOKIE_CODER = SimpleCookie()  # quotes plain cookie values as http.cookies does
+
+
+def as_payload(data: Any) -> payload.Payload:
+    """``data`` as the payload a request sends: registered types, else form fields.
+
+    The session converts once before following redirects, so that a 307/308
+    resends the same payload (a file one rewinds) instead of a spent file object.
+    """
+    if isinstance(data, payload.Payload):
+        return data
+    if isinstance(data, FormData):
+        return data()
+    try:
+        return payload.PAYLOAD_REGISTRY.get(data)
+    except payload.LookupError:
+        return FormData(data)()
 
 
 class ConnectionKey(NamedTuple):
@@ -417,13 +434,8 @@ class ClientRequest:
                 self.headers[hdrs.CONTENT_TYPE] = "application/octet-stream"
                 self._auto_content_type = True
             return
-        if isinstance(body, FormData):
-            body = body()
-        elif not isinstance(body, payload.Payload):
-            try:
-                body = payload.PAYLOAD_REGISTRY.get(body)
-            except payload.LookupError:
-                body = FormData(body)()
+        if not isinstance(body, payload.Payload):
+            body = as_payload(body)
         self.body = body
         if hdrs.CONTENT_TYPE not in self.headers and (
             self._skip_auto_headers is None or hdrs.CONTENT_TYPE not in self._skip_auto_headers
@@ -579,6 +591,21 @@ def _accept_encoding() -> str:
 ACCEPT_ENCODING = _accept_encoding()
 
 
+class _Released:
+    """What ``ClientResponse.release()`` returns: an awaitable that is already done.
+
+    Unlike a coroutine, it warns nothing when the caller does not await it.
+    """
+
+    __slots__ = ()
+
+    def __await__(self) -> Generator[None, None, None]:
+        yield from ()
+
+
+_RELEASED = _Released()
+
+
 class ClientResponse:
     """The response to one request: status, headers, and the streaming body."""
 
@@ -729,7 +756,10 @@ class ClientResponse:
     @property
     def content_disposition(self) -> Any:
         """The parsed ``Content-Disposition`` header, or ``None``."""
-        from aiohttp_wire.multipart import parse_content_disposition
+        from aiohttp_wire.multipart import (
+            content_disposition_filename,
+            parse_content_disposition,
+        )
 
         raw = self._headers.get(hdrs.CONTENT_DISPOSITION)
         if raw is None:
@@ -738,7 +768,7 @@ class ClientResponse:
         return SimpleNamespace(
             type=disposition_type,
             parameters=MultiDictProxy(MultiDict(params)),
-            filename=params.get("filename"),
+            filename=content_disposition_filename(params),
         )
 
     @property
@@ -838,8 +868,12 @@ class ClientResponse:
                 self._writer = None
         self._release_connection()
 
-    def release(self) -> None:
-        """Give the connection back (closed by the pool if the body was not read)."""
+    def release(self) -> _Released:
+        """Give the connection back (closed by the pool if the body was not read).
+
+        The work is done synchronously; the returned object may be awaited, as
+        ``await resp.release()`` is common aiohttp 3.x code.
+        """
         if self._timer is not None:
             self._timer.done_with(self)
         if not self._released:
@@ -848,6 +882,7 @@ class ClientResponse:
         self._cleanup_writer()
         self._release_connection()
         self._released = True
+        return _RELEASED
 
     def close(self) -> None:
         """Close the underlying connection."""

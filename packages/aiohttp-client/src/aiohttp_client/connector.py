@@ -48,6 +48,7 @@ __all__ = (
     "AddrInfoType",
     "BaseConnector",
     "Connection",
+    "NamedPipeConnector",
     "SocketFactoryType",
     "TCPConnector",
     "UnixConnector",
@@ -1228,3 +1229,59 @@ class UnixConnector(BaseConnector):
         except OSError as exc:
             raise ClientConnectorError(req.connection_key, exc) from exc
         return proto
+
+
+class NamedPipeConnector(BaseConnector):
+    """Opens connections over the Windows named pipe at ``path``.
+
+    Named pipes exist only on Windows and asyncio reaches them only through the
+    proactor event loop, so, as aiohttp documents, constructing one with any
+    other loop raises ``RuntimeError``.
+    """
+
+    allowed_protocol_schema_set: frozenset[str] = HIGH_LEVEL_SCHEMA_SET | {"npipe"}
+
+    def __init__(
+        self,
+        path: str,
+        force_close: bool = False,
+        keepalive_timeout: float | object | None = sentinel,
+        limit: int = 100,
+        limit_per_host: int = 0,
+        loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        super().__init__(
+            force_close=force_close,
+            keepalive_timeout=keepalive_timeout,
+            limit=limit,
+            limit_per_host=limit_per_host,
+            loop=loop,
+        )
+        proactor = getattr(asyncio, "ProactorEventLoop", None)
+        if proactor is None or not isinstance(self._loop, proactor):
+            raise RuntimeError("Named Pipes only available in proactor loop under windows")
+        self._path = path
+
+    @property
+    def path(self) -> str:
+        """The named pipe path (``\\\\.\\pipe\\<name>``)."""
+        return self._path
+
+    async def _create_connection(
+        self, req: ClientRequest, traces: list[Trace], timeout: ClientTimeout
+    ) -> ResponseHandler:
+        # Only the Windows proactor loop has this method (checked in __init__).
+        connect = cast(Any, self._loop).create_pipe_connection
+        try:
+            if timeout.sock_connect is None:
+                _, proto = await connect(self._factory, self._path)
+            else:
+                async with ceil_timeout(timeout.sock_connect, timeout.ceil_threshold):
+                    _, proto = await connect(self._factory, self._path)
+        except asyncio.TimeoutError as exc:
+            raise ConnectionTimeoutError(f"Connection timeout to named pipe {self._path}") from exc
+        except OSError as exc:
+            raise ClientConnectorError(req.connection_key, exc) from exc
+        # The pipe transport calls connection_made on a later turn of the loop.
+        await asyncio.sleep(0)
+        return cast(ResponseHandler, proto)
