@@ -23,6 +23,7 @@ OURS = ["aiohttp-wire", "aiohttp-websocket", "aiohttp-client", "aiohttp-server",
 PLUGINS = [
     "aiohttp-jinja2==1.6",
     "aiohttp-session==2.12.1",
+    "aiohttp-security==0.5.0",
     "aiohttp-cors==0.8.1",
     "aiohttp-sse==3.0",
     "aiohttp-retry==2.9.1",
@@ -77,6 +78,7 @@ def plugin_python(tmp_path_factory: pytest.TempPathFactory, wheel: Callable[[str
     [
         ("plugin_jinja2", "jinja2 ok"),
         ("plugin_session", "session ok"),
+        ("plugin_security", "security ok"),
         ("plugin_cors", "cors ok"),
         ("plugin_sse", "sse ok"),
         ("plugin_retry", "retry ok"),
