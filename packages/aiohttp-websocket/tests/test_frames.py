@@ -140,7 +140,7 @@ def test_parse_byte_by_byte() -> None:
 
 
 @pytest.mark.parametrize("masked", [False, True])
-@pytest.mark.parametrize("first_chunk", [3, 9, 14, 20_000])
+@pytest.mark.parametrize("first_chunk", [3, 9, 14, 20_000, 30_000])
 def test_large_frames_received_directly(masked: bool, first_chunk: int) -> None:
     # Two large frames of one fragmented message, then a small one, in one stream:
     # each large payload goes straight into its own buffer; what follows its
@@ -165,6 +165,14 @@ def test_large_frames_received_directly(masked: bool, first_chunk: int) -> None:
         (True, False, OP_TEXT, b"tail"),
     ]
     assert all(type(frame[3]) is bytes for frame in got)
+
+
+def test_a_large_header_alone_allocates_nothing_big() -> None:
+    # A header announcing 2**40 bytes, with a few of them, is buffered as is.
+    parser = FrameParser(False)
+    assert parser.feed(b"\x82\x7f" + struct.pack("!Q", 1 << 40) + b"abc") == []
+    assert parser._payload is None
+    assert len(parser._buf) == 13
 
 
 def test_large_fragments_still_count_towards_max_size() -> None:

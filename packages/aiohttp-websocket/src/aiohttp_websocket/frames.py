@@ -285,11 +285,13 @@ class FrameParser:
                     )
             stop = head + size + (4 if masked else 0)
             if stop > end:
-                if size >= _DIRECT_MIN and stop - size <= end:
+                start = stop - size
+                if size >= _DIRECT_MIN and start <= end and (end - start) << 4 >= size:
                     # A large frame whose header is here: receive the payload
                     # straight into a buffer of its size instead of growing
-                    # one and copying it out again.
-                    start = stop - size
+                    # one and copying it out again. Only once a sixteenth of
+                    # it arrived, so that a header alone cannot make us
+                    # allocate much more than the peer actually sent.
                     fin = bool(first & 0x80)
                     if opcode not in _CONTROL_OPCODES:
                         self._msg_size = 0 if fin else msg_size
