@@ -96,8 +96,9 @@ SURFACE: dict[str, list[tuple[str, list[str] | str]]] = {
     "abc": [(f"{W}.abc", "*")],
     "base_protocol": [(f"{W}.base_protocol", ["BaseProtocol"])],
     "client": [
-        # URL: aiobotocore imports yarl's URL from aiohttp.client.
-        (f"{C}.client", ["ClientSession", "ClientTimeout", "request", "URL"]),
+        (f"{C}.client", ["ClientSession", "ClientTimeout", "request"]),
+        # aiobotocore imports yarl's URL from aiohttp.client.
+        (f"{W}.typedefs", ["URL"]),
         (f"{C}.client_exceptions", _CLIENT_EXCEPTIONS),
         (f"{C}.client_reqrep", ["ClientRequest", "ClientResponse", "Fingerprint", "RequestInfo"]),
         (f"{C}.client_ws", ["ClientWebSocketResponse", "ClientWSTimeout"]),
@@ -112,7 +113,13 @@ SURFACE: dict[str, list[tuple[str, list[str] | str]]] = {
     "client_middlewares": [(f"{C}.client_middlewares", "*")],
     "client_middleware_digest_auth": [(f"{C}.client_middleware_digest_auth", "*")],
     "client_proto": [(f"{C}.client_proto", "*")],
-    "client_reqrep": [(f"{C}.client_reqrep", "*")],
+    "client_reqrep": [
+        (f"{C}.client_reqrep", "*"),
+        # aiohttp-client-cache builds ContentDisposition(type, MappingProxyType(...), name)
+        # from names it imports here.
+        (f"{W}.multipart", ["ContentDisposition"]),
+        (f"{W}.typedefs", ["MappingProxyType"]),
+    ],
     "client_ws": [(f"{C}.client_ws", "*")],
     "compression_utils": [(f"{W}.compression_utils", "*")],
     "connector": [(f"{C}.connector", "*")],
@@ -172,7 +179,8 @@ SURFACE: dict[str, list[tuple[str, list[str] | str]]] = {
         (f"{S}.web_protocol", ["_RequestHandler"]),
     ],
     "web_request": [(f"{S}.web_request", "*")],
-    "web_response": [(f"{S}.web_response", "*")],
+    # aiohttp-wsgi imports multidict's CIMultiDict from aiohttp.web_response.
+    "web_response": [(f"{S}.web_response", "*"), (f"{W}.typedefs", ["CIMultiDict"])],
     "web_routedef": [(f"{S}.web_routedef", "*")],
     "web_runner": [(f"{S}.web_runner", "*")],
     "web_server": [(f"{S}.web_server", "*")],

@@ -8,12 +8,14 @@ import email.utils
 from email.message import Message
 
 import pytest
+from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from aiohttp_wire.helpers import (
     BasicAuth,
     ChainMapProxy,
     ETag,
+    HeadersMixin,
     MimeType,
     TimerContext,
     TimerNoop,
@@ -30,6 +32,39 @@ from aiohttp_wire.helpers import (
     set_exception,
     set_result,
 )
+
+# HeadersMixin
+
+
+class _Headed(HeadersMixin):
+    def __init__(self, headers: CIMultiDictProxy[str]) -> None:
+        self._headers = headers
+
+
+@pytest.mark.parametrize(
+    ("headers", "content_type", "charset", "length"),
+    [
+        ({}, "application/octet-stream", None, None),
+        (
+            {"Content-Type": "TEXT/html; charset=ascii", "Content-Length": "3"},
+            "text/html",
+            "ascii",
+            3,
+        ),
+        ({"Content-Type": "application/vnd.api+json"}, "application/vnd.api+json", None, None),
+        ({"Content-Type": "nonsense"}, "application/octet-stream", None, None),
+    ],
+)
+def test_headers_mixin(
+    headers: dict[str, str], content_type: str, charset: str | None, length: int | None
+) -> None:
+    headed = _Headed(CIMultiDictProxy(CIMultiDict(headers)))
+    assert (headed.content_type, headed.charset, headed.content_length) == (
+        content_type,
+        charset,
+        length,
+    )
+
 
 # BasicAuth
 

@@ -34,6 +34,7 @@ from aiohttp_wire.multipart import (
     BadContentDispositionParam,
     BodyPartReader,
     BodyPartReaderPayload,
+    ContentDisposition,
     MultipartReader,
     MultipartResponseWrapper,
     MultipartWriter,
@@ -638,6 +639,18 @@ def test_parse_content_disposition(
 def test_parse_content_disposition_warns(header: str, warning: type[Warning]) -> None:
     with pytest.warns(warning):
         assert parse_content_disposition(header) == (None, {})
+
+
+def test_content_disposition_from_header() -> None:
+    parsed = ContentDisposition.from_header("Attachment; filename*=UTF-8''na%C3%AFve.txt; x=1")
+    assert parsed.type == "attachment"
+    assert parsed.filename == "na\u00efve.txt"
+    assert dict(parsed.parameters) == {"filename*": "na\u00efve.txt", "x": "1"}
+    with pytest.raises(TypeError):
+        parsed.parameters["x"] = "2"  # type: ignore[index]
+    # Positional construction, as code written against aiohttp builds it.
+    built = ContentDisposition("inline", {}, None)
+    assert (built.type, built.filename) == ("inline", None)
 
 
 def test_content_disposition_filename() -> None:

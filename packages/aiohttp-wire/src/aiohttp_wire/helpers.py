@@ -31,6 +31,7 @@ __all__ = (
     "BasicAuth",
     "ChainMapProxy",
     "ETag",
+    "HeadersMixin",
     "MimeType",
     "TimerContext",
     "TimerNoop",
@@ -177,6 +178,44 @@ def parse_content_type(raw: str) -> tuple[str, MappingProxyType[str, str]]:
     msg["content-type"] = raw
     params = msg.get_params(())
     return msg.get_content_type(), MappingProxyType(dict(params[1:]))
+
+
+class HeadersMixin:
+    """``content_type``, ``charset`` and ``content_length`` read from ``self._headers``.
+
+    aiohttp offers this mixin as ``aiohttp.helpers.HeadersMixin``; plugins with
+    response-like classes of their own (aiohttp-client-cache) inherit from it.
+    """
+
+    __slots__ = ()
+
+    _headers: Mapping[str, str]
+
+    def _content_type_params(self) -> tuple[str, Mapping[str, str]]:
+        raw = self._headers.get("Content-Type")
+        if raw is None:
+            return "application/octet-stream", {}
+        mt = parse_mimetype(raw)
+        if not (mt.type and mt.subtype):
+            return "application/octet-stream", mt.parameters
+        ctype = f"{mt.type}/{mt.subtype}+{mt.suffix}" if mt.suffix else f"{mt.type}/{mt.subtype}"
+        return ctype, mt.parameters
+
+    @property
+    def content_type(self) -> str:
+        """The media type of ``Content-Type``, ``application/octet-stream`` if absent."""
+        return self._content_type_params()[0]
+
+    @property
+    def charset(self) -> str | None:
+        """The ``charset`` parameter of ``Content-Type``."""
+        return self._content_type_params()[1].get("charset")
+
+    @property
+    def content_length(self) -> int | None:
+        """``Content-Length`` as an int (``None`` when absent)."""
+        value = self._headers.get("Content-Length")
+        return int(value) if value is not None else None
 
 
 def quoted_string(content: str) -> str:

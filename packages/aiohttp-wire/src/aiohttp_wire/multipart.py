@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import dataclasses
 import inspect
 import json
 import re
@@ -18,7 +19,7 @@ import uuid
 import warnings
 import zlib
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from types import TracebackType
+from types import MappingProxyType, TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode
 
@@ -44,6 +45,7 @@ __all__ = (
     "BadContentDispositionParam",
     "BodyPartReader",
     "BodyPartReaderPayload",
+    "ContentDisposition",
     "MultipartReader",
     "MultipartResponseWrapper",
     "MultipartWriter",
@@ -72,6 +74,21 @@ class BadContentDispositionHeader(RuntimeWarning):
 
 class BadContentDispositionParam(RuntimeWarning):
     """A Content-Disposition parameter could not be parsed."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ContentDisposition:
+    """A parsed ``Content-Disposition`` header (``ClientResponse.content_disposition``)."""
+
+    type: str | None
+    parameters: Mapping[str, str]
+    filename: str | None
+
+    @classmethod
+    def from_header(cls, header: str) -> ContentDisposition:
+        """Parse ``header``; the parameters come as a read-only mapping."""
+        disposition_type, params = parse_content_disposition(header)
+        return cls(disposition_type, MappingProxyType(params), content_disposition_filename(params))
 
 
 def parse_content_disposition(header: str | None) -> tuple[str | None, dict[str, str]]:

@@ -11,10 +11,18 @@ import json
 import os
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from http.cookies import BaseCookie, Morsel
+from types import MappingProxyType as MappingProxyType
 from typing import Any, TypeAlias
 
-from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy, istr
-from yarl import URL, Query
+from multidict import CIMultiDict as CIMultiDict
+from multidict import CIMultiDictProxy, MultiDict, MultiDictProxy, istr
+from yarl import URL as URL
+from yarl import Query
+
+# The ``X as X`` imports above are explicit re-exports: plugins import these
+# third-party names from aiohttp modules (``aiohttp.client.URL``,
+# ``aiohttp.web_response.CIMultiDict``, ``aiohttp.client_reqrep.MappingProxyType``),
+# and the meta-package takes them from here.
 
 __all__ = (
     "DEFAULT_JSON_DECODER",

@@ -33,6 +33,7 @@ from aiohttp_client.client_exceptions import (
     ServerTimeoutError as ServerTimeoutError,
     SocketTimeoutError as SocketTimeoutError,
     TooManyRedirects as TooManyRedirects,
+    WSMessageTypeError as WSMessageTypeError,
     WSServerHandshakeError as WSServerHandshakeError,
 )
 from aiohttp_client.client_reqrep import (
@@ -55,6 +56,7 @@ from aiohttp_client.client_middleware_digest_auth import (
 from aiohttp_client.connector import (
     AddrInfoType as AddrInfoType,
     BaseConnector as BaseConnector,
+    NamedPipeConnector as NamedPipeConnector,
     SocketFactoryType as SocketFactoryType,
     TCPConnector as TCPConnector,
     UnixConnector as UnixConnector,
@@ -181,6 +183,7 @@ __all__ = [
     "ServerTimeoutError",
     "SocketTimeoutError",
     "TooManyRedirects",
+    "WSMessageTypeError",
     "WSServerHandshakeError",
     "ClientRequest",
     "ClientResponse",
@@ -193,6 +196,7 @@ __all__ = [
     "DigestAuthMiddleware",
     "AddrInfoType",
     "BaseConnector",
+    "NamedPipeConnector",
     "SocketFactoryType",
     "TCPConnector",
     "UnixConnector",

@@ -4,6 +4,8 @@ from aiohttp_client.client import (
     ClientSession as ClientSession,
     ClientTimeout as ClientTimeout,
     request as request,
+)
+from aiohttp_wire.typedefs import (
     URL as URL,
 )
 from aiohttp_client.client_exceptions import (
@@ -34,6 +36,7 @@ from aiohttp_client.client_exceptions import (
     ServerTimeoutError as ServerTimeoutError,
     SocketTimeoutError as SocketTimeoutError,
     TooManyRedirects as TooManyRedirects,
+    WSMessageTypeError as WSMessageTypeError,
     WSServerHandshakeError as WSServerHandshakeError,
 )
 from aiohttp_client.client_reqrep import (
@@ -48,6 +51,7 @@ from aiohttp_client.client_ws import (
 )
 from aiohttp_client.connector import (
     BaseConnector as BaseConnector,
+    NamedPipeConnector as NamedPipeConnector,
     TCPConnector as TCPConnector,
     UnixConnector as UnixConnector,
 )
@@ -90,6 +94,7 @@ __all__ = [
     "ServerTimeoutError",
     "SocketTimeoutError",
     "TooManyRedirects",
+    "WSMessageTypeError",
     "WSServerHandshakeError",
     "ClientRequest",
     "ClientResponse",
@@ -98,6 +103,7 @@ __all__ = [
     "ClientWebSocketResponse",
     "ClientWSTimeout",
     "BaseConnector",
+    "NamedPipeConnector",
     "TCPConnector",
     "UnixConnector",
     "CookieJar",

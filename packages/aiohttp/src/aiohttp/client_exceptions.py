@@ -28,6 +28,7 @@ from aiohttp_client.client_exceptions import (
     ServerTimeoutError as ServerTimeoutError,
     SocketTimeoutError as SocketTimeoutError,
     TooManyRedirects as TooManyRedirects,
+    WSMessageTypeError as WSMessageTypeError,
     WSServerHandshakeError as WSServerHandshakeError,
 )
 
@@ -59,5 +60,6 @@ __all__ = [
     "ServerTimeoutError",
     "SocketTimeoutError",
     "TooManyRedirects",
+    "WSMessageTypeError",
     "WSServerHandshakeError",
 ]

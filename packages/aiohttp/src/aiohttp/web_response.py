@@ -1,4 +1,4 @@
-"""``aiohttp.web_response``: re-exports from aiohttp_server."""
+"""``aiohttp.web_response``: re-exports from aiohttp_server, aiohttp_wire."""
 
 from aiohttp_server.web_response import (
     ContentCoding as ContentCoding,
@@ -6,10 +6,14 @@ from aiohttp_server.web_response import (
     StreamResponse as StreamResponse,
     json_response as json_response,
 )
+from aiohttp_wire.typedefs import (
+    CIMultiDict as CIMultiDict,
+)
 
 __all__ = [
     "ContentCoding",
     "Response",
     "StreamResponse",
     "json_response",
+    "CIMultiDict",
 ]
