@@ -248,6 +248,10 @@ def _connection_tokens(value: str) -> frozenset[str] | tuple[str]:
 
 def _content_length(values: list[str]) -> int:
     """The body length from every Content-Length value, refusing disagreements."""
+    if len(values) == 1:
+        value = values[0]
+        if value.isdigit() and value.isascii() and len(value) < 19:
+            return int(value)
     length = -1
     for value in values:
         for item in value.split(","):
