@@ -32,11 +32,15 @@ PLUGINS = [
     "opentelemetry-instrumentation-aiohttp-client==0.66b1",
     "opentelemetry-instrumentation-aiohttp-server==0.66b1",
     "aiobotocore==2.25.1",
+    "aiohttp-wsgi==0.10.0",
+    "aiohttp-client-cache==0.15.0",
+    "aiohttp-sse-client==0.2.1",
 ]
 #: Their dependencies other than aiohttp: cryptography for aiohttp-session's encrypted
 #: storage; attrs, which aiohttp-middlewares imports without declaring (it comes with the
 #: real aiohttp); the OpenTelemetry API, SDK (for an in-memory exporter) and helpers;
-#: botocore and the helpers aiobotocore 2.25.1 declares.
+#: botocore and the helpers aiobotocore 2.25.1 declares; aiohttp-client-cache's
+#: itsdangerous and url-normalize.
 PLUGIN_DEPENDENCIES = [
     "jinja2>=3.0",
     "cryptography",
@@ -51,6 +55,8 @@ PLUGIN_DEPENDENCIES = [
     "aioitertools>=0.5.1,<1",
     "jmespath",
     "python-dateutil",
+    "itsdangerous>=2.0",
+    "url-normalize>=2.2",
 ]
 
 
@@ -86,6 +92,9 @@ def plugin_python(tmp_path_factory: pytest.TempPathFactory, wheel: Callable[[str
         ("plugin_middlewares", "middlewares ok"),
         ("plugin_opentelemetry", "opentelemetry ok"),
         ("plugin_aiobotocore", "aiobotocore ok"),
+        ("plugin_wsgi", "wsgi ok"),
+        ("plugin_client_cache", "client cache ok"),
+        ("plugin_sse_client", "sse client ok"),
     ],
 )
 def test_plugin_runs_on_our_meta_package(plugin_python: Path, probe: str, expected: str) -> None:
