@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import struct
 from collections.abc import AsyncIterator
 from typing import Any
@@ -20,7 +21,15 @@ from websockets.frames import CloseCode
 from ws_harness import Endpoint, open_client, start_server
 
 from aiohttp_websocket.connection import WebSocketDataQueue
-from aiohttp_websocket.frames import OP_BINARY, OP_CLOSE, OP_PING, OP_PONG, OP_TEXT, build_frame
+from aiohttp_websocket.frames import (
+    OP_BINARY,
+    OP_CLOSE,
+    OP_PING,
+    OP_PONG,
+    OP_TEXT,
+    PIECE,
+    build_frame,
+)
 from aiohttp_websocket.handshake import ws_accept
 from aiohttp_websocket.models import (
     WebSocketError,
@@ -126,6 +135,19 @@ async def _ws_server(**kwargs: Any) -> AsyncIterator[int]:
 async def ws_port(request: pytest.FixtureRequest) -> AsyncIterator[int]:
     async for port in _ws_server(compression=request.param):
         yield port
+
+
+async def test_client_large_messages_with_websockets_server(ws_port: int) -> None:
+    # Large enough to be masked and written piece by piece, then received
+    # straight into a buffer of its size; odd sizes shift the mask phase.
+    ours = await open_client(ws_port, Endpoint(autoping=False))
+    for size in (2 * PIECE, 3 * PIECE + 3, 600_001):
+        payload = os.urandom(size)
+        await ours.send_bytes(payload)
+        assert await asyncio.wait_for(ours.receive_bytes(), T) == payload
+    text = "é" * (PIECE + 5)
+    await ours.send_str(text)
+    assert await asyncio.wait_for(ours.receive_str(), T) == text
 
 
 async def test_client_with_websockets_server(ws_port: int) -> None:

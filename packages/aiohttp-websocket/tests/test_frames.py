@@ -18,11 +18,13 @@ from aiohttp_websocket.frames import (
     OP_CONTINUATION,
     OP_PING,
     OP_TEXT,
+    PIECE,
     FrameParser,
     apply_mask,
     build_frame,
     build_masked_frame,
     build_plain_frame,
+    iter_masked_frame,
 )
 from aiohttp_websocket.models import WebSocketError
 
@@ -78,6 +80,17 @@ def test_build_masked_frame_read_by_websockets(size: int) -> None:
     assert data[data.index(key.to_bytes(4, "big")) :][:4] == key.to_bytes(4, "big")
     frame = _ws_parse(data, mask=True)
     assert (frame.opcode, frame.fin, frame.data) == (Opcode.BINARY, True, payload)
+
+
+@pytest.mark.parametrize("size", [1, PIECE, PIECE + 1, 2 * PIECE, 3 * PIECE + 3])
+def test_iter_masked_frame_pieces_make_the_whole_frame(size: int) -> None:
+    payload = os.urandom(size)
+    key = int.from_bytes(os.urandom(4), "big")
+    pieces = list(iter_masked_frame(0x82, payload, key))
+    assert len(pieces) == -(-size // PIECE)
+    assert b"".join(pieces) == build_masked_frame(0x82, payload, key)
+    frame = _ws_parse(b"".join(pieces), mask=True)
+    assert frame.data == payload
 
 
 @pytest.mark.parametrize("size", [0, 125, 126, 65535, 65536])
@@ -140,7 +153,7 @@ def test_parse_byte_by_byte() -> None:
 
 
 @pytest.mark.parametrize("masked", [False, True])
-@pytest.mark.parametrize("first_chunk", [3, 9, 14, 20_000, 30_000])
+@pytest.mark.parametrize("first_chunk", [3, 9, 14, 20_000, 20_001, 30_000, 30_003])
 def test_large_frames_received_directly(masked: bool, first_chunk: int) -> None:
     # Two large frames of one fragmented message, then a small one, in one stream:
     # each large payload goes straight into its own buffer; what follows its

@@ -16,7 +16,14 @@ from websockets.protocol import State
 from websockets.server import ServerProtocol
 from websockets.uri import parse_uri
 
-from aiohttp_websocket.frames import OP_BINARY, OP_CONTINUATION, OP_PING, OP_TEXT, build_frame
+from aiohttp_websocket.frames import (
+    OP_BINARY,
+    OP_CONTINUATION,
+    OP_PING,
+    OP_TEXT,
+    PIECE,
+    build_frame,
+)
 from aiohttp_websocket.models import WebSocketError, WSMessage, WSMsgType
 from aiohttp_websocket.protocol import WebSocketProtocol, is_valid_close_code
 
@@ -340,6 +347,18 @@ def test_small_frame_after_a_large_one_split_midway() -> None:
     assert feed(ours, [wire[:1000], _masked(OP_TEXT, b"hi")]) == []
     rest = wire[1000 + len(_masked(OP_TEXT, b"hi")) :]
     assert feed(ours, [rest, _masked(OP_TEXT, b"hi")])[1:] == [WSMessage(WSMsgType.TEXT, "hi", "")]
+
+
+@pytest.mark.parametrize("is_client", [False, True])
+@pytest.mark.parametrize("size", [10, 2 * PIECE + 1])
+def test_frame_pieces_read_by_websockets(is_client: bool, size: int) -> None:
+    ours = WebSocketProtocol(is_client=is_client)
+    peer = ws_client() if not is_client else ws_server()
+    payload = os.urandom(size)
+    pieces = list(ours.frame_pieces(payload, OP_BINARY))
+    assert len(pieces) == (3 if is_client and size > PIECE else 1)
+    (frame,) = sent_frames(peer, b"".join(pieces))
+    assert (frame.opcode, frame.data) == (Opcode.BINARY, payload)
 
 
 def test_frame_returns_what_send_frame_queues() -> None:

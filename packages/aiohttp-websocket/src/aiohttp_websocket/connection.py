@@ -22,6 +22,7 @@ from typing import Any, Final
 from aiohttp_wire.base_protocol import BaseProtocol
 from aiohttp_wire.streams import EofStream
 
+from .frames import PIECE
 from .models import (
     WS_CLOSED_MESSAGE,
     WS_CLOSING_MESSAGE,
@@ -51,6 +52,8 @@ _PING: Final = WSMsgType.PING
 _PONG: Final = WSMsgType.PONG
 _ERROR: Final = WSMsgType.ERROR
 _NOT_UPGRADED: Final = (False, b"")
+#: Messages from this size on are written in pieces (see ``frame_pieces``).
+_PIECES_MIN: Final = 2 * PIECE
 
 
 def _expire(waiter: asyncio.Future[None]) -> None:
@@ -255,9 +258,15 @@ class WebSocketWriter:
         transport = self.transport
         if transport.is_closing():
             raise self.reset_error("Cannot write to closing transport")
-        data = self._proto.frame(message, opcode, compress=compress)
-        transport.write(data)
-        self._output_size += len(data)
+        if len(message) < _PIECES_MIN:
+            data = self._proto.frame(message, opcode, compress=compress)
+            transport.write(data)
+            self._output_size += len(data)
+            return
+        # A large message: each piece goes out before the next one is masked.
+        for piece in self._proto.frame_pieces(message, opcode, compress=compress):
+            transport.write(piece)
+            self._output_size += len(piece)
 
     async def send_frame(self, message: bytes, opcode: int, compress: int | None = None) -> None:
         """Write one frame (compressed when negotiated and it is a whole message)."""

@@ -9,6 +9,7 @@ Message-level rules (fragment sequencing, UTF-8, close payloads) belong to
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from struct import Struct
 from typing import Final
 
@@ -21,6 +22,7 @@ __all__ = [
     "OP_PING",
     "OP_PONG",
     "OP_TEXT",
+    "PIECE",
     "UNBOUNDED",
     "Frame",
     "FrameParser",
@@ -28,6 +30,7 @@ __all__ = [
     "build_frame",
     "build_masked_frame",
     "build_plain_frame",
+    "iter_masked_frame",
 ]
 
 OP_CONTINUATION: Final = 0x0
@@ -68,6 +71,9 @@ _TRANSLATE_MIN = 2048
 #: Frames from this size on are received straight into a buffer of their own.
 _DIRECT_MIN = 16384
 
+#: Payload bytes per piece of :func:`iter_masked_frame` (a multiple of 4).
+PIECE: Final = 128 * 1024
+
 
 def _xor_table(key: int) -> bytes:
     table = _XOR_TABLES[key]
@@ -90,19 +96,22 @@ def apply_mask(mask: bytes, data: bytes) -> bytes:
         keys = _from_bytes(mask * words, "big") >> (((words << 2) - size) << 3)
         return (_from_bytes(data, "big") ^ keys).to_bytes(size, "big")
     out = bytearray(size)
-    _mask_into(out, 0, mask, data)
+    _mask_into(out, 0, mask, data, 0, size)
     return bytes(out)
 
 
-def _mask_into(out: bytearray, start: int, mask: bytes, data: bytes | bytearray) -> None:
-    """Write ``data`` masked into ``out[start:]`` (exactly ``len(data)`` bytes long).
+def _mask_into(
+    out: bytearray, start: int, mask: bytes, data: bytes | bytearray, lo: int, hi: int
+) -> None:
+    """Write ``data[lo:hi]`` XORed with ``mask`` (its phase starting at ``lo``) to ``out[start:]``.
 
     ``data`` may be ``out`` itself: each lane is read whole before it is written.
     """
-    out[start::4] = data[0::4].translate(_xor_table(mask[0]))
-    out[start + 1 :: 4] = data[1::4].translate(_xor_table(mask[1]))
-    out[start + 2 :: 4] = data[2::4].translate(_xor_table(mask[2]))
-    out[start + 3 :: 4] = data[3::4].translate(_xor_table(mask[3]))
+    stop = start + hi - lo
+    out[start:stop:4] = data[lo:hi:4].translate(_xor_table(mask[0]))
+    out[start + 1 : stop : 4] = data[lo + 1 : hi : 4].translate(_xor_table(mask[1]))
+    out[start + 2 : stop : 4] = data[lo + 2 : hi : 4].translate(_xor_table(mask[2]))
+    out[start + 3 : stop : 4] = data[lo + 3 : hi : 4].translate(_xor_table(mask[3]))
 
 
 def build_frame(
@@ -125,6 +134,14 @@ def build_plain_frame(first: int, payload: bytes) -> bytes:
     return _HEAD_LONG.pack(first, 127, size) + payload
 
 
+def _masked_header(first: int, size: int, key: int) -> bytes:
+    if size < 126:
+        return _HEAD_SHORT_MASKED.pack(first, 0x80 | size, key)
+    if size < 0x10000:
+        return _HEAD_MEDIUM_MASKED.pack(first, 0xFE, size, key)
+    return _HEAD_LONG_MASKED.pack(first, 0xFF, size, key)
+
+
 def build_masked_frame(first: int, payload: bytes, key: int) -> bytes | bytearray:
     """Serialise a client frame: ``first`` is the header's first byte, ``key`` the 32-bit mask.
 
@@ -133,19 +150,36 @@ def build_masked_frame(first: int, payload: bytes, key: int) -> bytes | bytearra
     a ``bytearray``: no copy to ``bytes`` and none to prepend the header).
     """
     size = len(payload)
-    if size < 126:
-        header = _HEAD_SHORT_MASKED.pack(first, 0x80 | size, key)
-    elif size < 0x10000:
-        header = _HEAD_MEDIUM_MASKED.pack(first, 0xFE, size, key)
-    else:
-        header = _HEAD_LONG_MASKED.pack(first, 0xFF, size, key)
+    header = _masked_header(first, size, key)
     if size < _TRANSLATE_MIN:
         return header + apply_mask(key.to_bytes(4, "big"), payload)
     start = len(header)
     out = bytearray(start + size)
     out[:start] = header
-    _mask_into(out, start, key.to_bytes(4, "big"), payload)
+    _mask_into(out, start, key.to_bytes(4, "big"), payload, 0, size)
     return out
+
+
+def iter_masked_frame(first: int, payload: bytes, key: int) -> Iterator[bytearray]:
+    """:func:`build_masked_frame` in pieces of ``PIECE`` payload bytes, each masked on demand.
+
+    Writing each piece before masking the next lets the peer receive (and
+    unmask) the start of a large frame while the rest is being masked.
+    """
+    size = len(payload)
+    header = _masked_header(first, size, key)
+    mask = key.to_bytes(4, "big")
+    start = len(header)
+    stop = min(PIECE, size)
+    out = bytearray(start + stop)
+    out[:start] = header
+    _mask_into(out, start, mask, payload, 0, stop)
+    yield out
+    for lo in range(stop, size, PIECE):
+        hi = min(lo + PIECE, size)
+        out = bytearray(hi - lo)
+        _mask_into(out, 0, mask, payload, lo, hi)
+        yield out
 
 
 def _fail(message: str, code: int = WSCloseCode.PROTOCOL_ERROR) -> WebSocketError:
@@ -213,22 +247,32 @@ class FrameParser:
         return frames
 
     def _feed_payload(self, data: bytes) -> list[Frame]:
-        """Copy ``data`` into the large frame's payload; parse what follows it."""
+        """Copy ``data`` (unmasked as it arrives) into the large frame's payload.
+
+        What follows the payload's end in ``data`` is parsed as usual.
+        """
         payload = self._payload
         assert payload is not None
         filled = self._filled
-        take = len(payload) - filled
-        if len(data) < take:
-            payload[filled : filled + len(data)] = data
-            self._filled = filled + len(data)
-            return []
-        payload[filled:] = memoryview(data)[:take]
-        self._payload = None
+        size = len(data)
+        take = min(len(payload) - filled, size)
         fin, rsv1, opcode, mask = self._pending
         if mask:
-            _mask_into(payload, 0, mask, payload)
+            phase = filled & 3
+            if phase:
+                mask = mask[phase:] + mask[:phase]
+            _mask_into(payload, filled, mask, data, 0, take)
+        elif take == size:
+            payload[filled : filled + take] = data
+        else:
+            payload[filled : filled + take] = memoryview(data)[:take]
+        filled += take
+        if filled < len(payload):
+            self._filled = filled
+            return []
+        self._payload = None
         frames: list[Frame] = [(fin, rsv1, opcode, bytes(payload))]
-        if take < len(data):
+        if take < size:
             frames += self.feed(data[take:])
         return frames
 
@@ -297,7 +341,10 @@ class FrameParser:
                         self._msg_size = 0 if fin else msg_size
                     mask = data[head:start] if masked else b""
                     direct = self._payload = bytearray(size)
-                    direct[: end - start] = memoryview(data)[start:end]
+                    if masked:
+                        _mask_into(direct, 0, mask, data, start, end)
+                    else:
+                        direct[: end - start] = memoryview(data)[start:end]
                     self._filled = end - start
                     self._pending = (fin, rsv1, opcode, mask)
                     return end

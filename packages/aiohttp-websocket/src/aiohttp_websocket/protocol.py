@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import random
 import zlib
+from collections.abc import Iterable
 from struct import Struct
 from typing import Final
 
@@ -22,11 +23,13 @@ from .frames import (
     OP_PING,
     OP_PONG,
     OP_TEXT,
+    PIECE,
     UNBOUNDED,
     FrameParser,
     apply_mask,
     build_masked_frame,
     build_plain_frame,
+    iter_masked_frame,
 )
 from .models import WebSocketError, WSCloseCode, WSMessage, WSMsgType
 
@@ -272,14 +275,14 @@ class WebSocketProtocol:
 
     # Sending
 
-    def frame(
-        self, data: bytes, opcode: int, *, fin: bool = True, compress: int | None = None
-    ) -> bytes | bytearray:
-        """Serialise one frame and return it (``send_frame`` queues it instead).
+    def _prepare(
+        self, data: bytes, opcode: int, fin: bool, compress: int | None
+    ) -> tuple[int, bytes]:
+        """The frame's first header byte and its payload, compressed when it applies.
 
         Whole TEXT/BINARY messages are compressed when the extension was
         negotiated; ``compress`` overrides the window for this message (0
-        sends it uncompressed). Client frames are masked with a fresh key.
+        sends it uncompressed).
         """
         first = opcode | 0x80 if fin else opcode
         if self.compress and fin and compress != 0 and opcode in (OP_TEXT, OP_BINARY):
@@ -292,9 +295,35 @@ class WebSocketProtocol:
             else:
                 data = DeflateCompressor(min(compress, self.compress), True).compress(data)
             first |= 0x40
+        return first, data
+
+    def frame(
+        self, data: bytes, opcode: int, *, fin: bool = True, compress: int | None = None
+    ) -> bytes | bytearray:
+        """Serialise one frame and return it (``send_frame`` queues it instead).
+
+        See :meth:`_prepare` for compression; client frames are masked with a
+        fresh key.
+        """
+        first, data = self._prepare(data, opcode, fin, compress)
         if self.is_client:
             return build_masked_frame(first, data, self._randbits(32))
         return build_plain_frame(first, data)
+
+    def frame_pieces(
+        self, data: bytes, opcode: int, *, fin: bool = True, compress: int | None = None
+    ) -> Iterable[bytes | bytearray]:
+        """:meth:`frame` for large messages, as pieces to write one after the other.
+
+        A client masks a large payload piece by piece (``iter_masked_frame``),
+        so the first piece can be on its way while the next is masked.
+        """
+        first, data = self._prepare(data, opcode, fin, compress)
+        if not self.is_client:
+            return (build_plain_frame(first, data),)
+        if len(data) < 2 * PIECE:
+            return (build_masked_frame(first, data, self._randbits(32)),)
+        return iter_masked_frame(first, data, self._randbits(32))
 
     def send_frame(
         self, data: bytes, opcode: int, *, fin: bool = True, compress: int | None = None
