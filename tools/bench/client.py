@@ -3,26 +3,29 @@
 Scenarios (each a metric, higher is better):
 
 * ``small_get_seq_rps``: sequential small GETs over one keep-alive connection;
-* ``small_get_32_concurrent_rps``: small GETs from 32 concurrent tasks;
+* ``small_get_100_concurrent_rps``: small GETs from 100 concurrent tasks;
 * ``download_1mib_mbps``: sequential 1 MiB downloads, in MB/s;
 * each also per CPU second of the client process (``..._per_cpu_second``),
-  which a loaded machine disturbs far less than wall-clock rates.
+  which a loaded machine disturbs far less than wall-clock rates;
+* ``import_per_second``: 1 / the cumulative ``-X importtime`` of the client
+  package in a fresh interpreter (best of 5): ``aiohttp_client`` where it is
+  installed (our client without the server), else ``aiohttp``.
 
-The script imports only ``aiohttp`` so that the same code measures our
-meta-package or the real aiohttp 3.13.3. nginx (``apt-get install -y nginx``)
-serves the responses from a generated config on a free loopback port; when
-nginx is missing, a minimal asyncio responder in a child process stands in.
+The measured code imports only ``aiohttp`` so that the same file measures our
+meta-package or the real aiohttp 3.13.3. nginx (Debian package ``nginx``)
+serves the responses from a generated config on a free loopback port.
 
 Run::
 
-    python tools/bench/client.py --json          # this interpreter's aiohttp
-    python tools/bench/client.py [--rounds 3]    # ours vs the real one, side by side
+    python tools/bench/client.py --json [--quick]   # this interpreter's aiohttp
+    python tools/bench/client.py [--quick] [--rounds 3]   # ours vs the real one
 
-The side-by-side mode runs ``.venv/bin/python`` (ours) and, alternately,
-``--real-python`` (default ``/tmp/aiohttp-real-cli/bin/python``; create it
-with ``uv venv /tmp/aiohttp-real-cli && uv pip install -p
-/tmp/aiohttp-real-cli aiohttp==3.13.3``), keeps each metric's best value and
-prints the ratio ours/aiohttp (above 1 we are faster).
+The side-by-side mode starts one nginx and runs ``.venv/bin/python`` (ours)
+and ``--real-python`` (default ``/tmp/aiohttp-real-bench/bin/python``, the
+venv ``run_all.py`` creates) alternately against it, keeps each metric's best
+value and prints the ratio ours/aiohttp (above 1 we are faster). The full run
+makes 20,000 requests per small-GET scenario and 200 downloads; ``--quick``
+makes 2,000 and 30.
 """
 
 from __future__ import annotations
@@ -30,8 +33,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib.util
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -46,18 +51,20 @@ __all__ = ("main",)
 HERE = Path(__file__).resolve()
 REPO = HERE.parents[2]
 OURS_PYTHON = REPO / ".venv" / "bin" / "python"
-REAL_PYTHON = Path("/tmp/aiohttp-real-cli/bin/python")
+REAL_PYTHON = Path(os.environ.get("AIOHTTP_REAL_BENCH", "/tmp/aiohttp-real-bench")) / "bin/python"
 BIG_SIZE = 1024 * 1024
 SMALL_BODY = b"Hello, world! This is a small response body.\n"
-CONCURRENCY = 32
+CONCURRENCY = 100
+FULL = (20000, 200)
+QUICK = (2000, 30)
 
 NGINX_CONF = """\
+{user}
 worker_processes 1;
 daemon off;
 master_process on;
 pid {root}/nginx.pid;
 error_log {root}/error.log warn;
-user root;
 events {{ worker_connections 4096; }}
 http {{
     access_log off;
@@ -77,37 +84,6 @@ http {{
         location = /big {{ default_type application/octet-stream; try_files /big.bin =404; }}
     }}
 }}
-"""
-
-# Stand-in server when nginx is absent: answers every request head with the
-# small body, or 1 MiB for ``/big``, keeping the connection open.
-FALLBACK_SERVER = """\
-import asyncio, sys
-SMALL = {small!r}
-BIG = bytes({big})
-def resp(body, ctype):
-    head = ("HTTP/1.1 200 OK\\r\\nContent-Type: %s\\r\\nContent-Length: %d\\r\\n\\r\\n"
-            % (ctype, len(body))).encode()
-    return head + body
-SMALL_RESP = resp(SMALL, "text/plain")
-BIG_RESP = resp(BIG, "application/octet-stream")
-class P(asyncio.Protocol):
-    def connection_made(self, t):
-        self.t = t
-        self.buf = b""
-    def data_received(self, data):
-        self.buf += data
-        while True:
-            end = self.buf.find(b"\\r\\n\\r\\n")
-            if end < 0:
-                return
-            head, self.buf = self.buf[:end], self.buf[end + 4:]
-            self.t.write(BIG_RESP if head.startswith(b"GET /big ") else SMALL_RESP)
-async def main():
-    server = await asyncio.get_running_loop().create_server(P, "127.0.0.1", int(sys.argv[1]))
-    async with server:
-        await server.serve_forever()
-asyncio.run(main())
 """
 
 
@@ -139,21 +115,53 @@ async def _requests(
 
 
 async def _measure(base: str, small: int, big: int) -> dict[str, float]:
-    from aiohttp import ClientSession
+    from aiohttp import ClientSession, TCPConnector
 
     results: dict[str, float] = {}
-    async with ClientSession() as session:
+    async with ClientSession(connector=TCPConnector(limit=CONCURRENCY)) as session:
         await _requests(session, f"{base}/", 200, 1)  # warm the pool and the code paths
         seconds, cpu, _ = await _requests(session, f"{base}/", small, 1)
         results["small_get_seq_rps"] = small / seconds
         results["small_get_seq_per_cpu_second"] = small / cpu
         seconds, cpu, _ = await _requests(session, f"{base}/", small, CONCURRENCY)
-        results["small_get_32_concurrent_rps"] = small / seconds
-        results["small_get_32_concurrent_per_cpu_second"] = small / cpu
+        results["small_get_100_concurrent_rps"] = small / seconds
+        results["small_get_100_concurrent_per_cpu_second"] = small / cpu
         seconds, cpu, received = await _requests(session, f"{base}/big", big, 1)
         assert received == big * BIG_SIZE, received
         results["download_1mib_mbps"] = received / seconds / 1e6
         results["download_1mib_mb_per_cpu_second"] = received / cpu / 1e6
+    return results
+
+
+_IMPORTTIME_RE = re.compile(r"import time:\s+\d+ \|\s+(\d+) \|\s*(\S+)\s*$")
+
+
+def _import_seconds(python: str, module: str, runs: int = 5) -> float:
+    """Best cumulative ``-X importtime`` of ``module`` in a fresh ``python``, in seconds."""
+    best = float("inf")
+    for _ in range(runs):
+        out = subprocess.run(
+            [python, "-X", "importtime", "-c", f"import {module}"],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd="/tmp",
+        )
+        for line in out.stderr.splitlines():
+            match = _IMPORTTIME_RE.match(line)
+            if match is not None and match.group(2) == module:
+                best = min(best, int(match.group(1)) / 1e6)
+    return best
+
+
+def _client_module() -> str:
+    """The module a client user imports here: our client alone when it is installed."""
+    return "aiohttp_client" if importlib.util.find_spec("aiohttp_client") else "aiohttp"
+
+
+def _measure_all(base: str, small: int, big: int) -> dict[str, float]:
+    results = asyncio.run(_measure(base, small, big))
+    results["import_per_second"] = 1 / _import_seconds(sys.executable, _client_module())
     return results
 
 
@@ -166,43 +174,38 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_listening(proc: subprocess.Popen[bytes], port: int, what: str) -> None:
-    deadline = time.monotonic() + 10
-    while True:
+def _wait_listening(proc: subprocess.Popen[bytes], port: int) -> None:
+    for _ in range(400):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 return
         except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{what} did not start") from None
-            time.sleep(0.05)
+            if proc.poll() is not None:
+                break
+            time.sleep(0.025)
+    raise RuntimeError("nginx did not start")
 
 
 @contextlib.contextmanager
 def _server() -> Iterator[str]:
-    """Run nginx (or the stand-in) on a free loopback port; yield its base URL."""
+    """Run nginx on a free loopback port; yield its base URL."""
+    nginx = shutil.which("nginx") or shutil.which("/usr/sbin/nginx")
+    if nginx is None:
+        raise SystemExit("nginx is not installed (python tools/system_deps.py nginx)")
     port = _free_port()
-    nginx = shutil.which("nginx") or (
-        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
-    )
     with tempfile.TemporaryDirectory(prefix="bench-client-") as tmp:
         root = Path(tmp)
         root.chmod(0o755)
-        if nginx is not None:
-            (root / "www").mkdir()
-            (root / "tmp").mkdir()
-            (root / "www" / "index.txt").write_bytes(SMALL_BODY)
-            (root / "www" / "big.bin").write_bytes(os.urandom(BIG_SIZE))
-            conf = root / "nginx.conf"
-            conf.write_text(NGINX_CONF.format(root=root, port=port))
-            cmd = [nginx, "-c", str(conf), "-p", str(root)]
-        else:
-            script = root / "server.py"
-            script.write_text(FALLBACK_SERVER.format(small=SMALL_BODY, big=BIG_SIZE))
-            cmd = [sys.executable, str(script), str(port)]
-        proc = subprocess.Popen(cmd)
+        (root / "www").mkdir()
+        (root / "tmp").mkdir()
+        (root / "www" / "index.txt").write_bytes(SMALL_BODY)
+        (root / "www" / "big.bin").write_bytes(os.urandom(BIG_SIZE))
+        conf = root / "nginx.conf"
+        user = "user root;" if os.geteuid() == 0 else ""
+        conf.write_text(NGINX_CONF.format(user=user, root=root, port=port))
+        proc = subprocess.Popen([nginx, "-c", str(conf), "-p", str(root)])
         try:
-            _wait_listening(proc, port, cmd[0])
+            _wait_listening(proc, port)
             yield f"http://127.0.0.1:{port}"
         finally:
             proc.terminate()
@@ -223,23 +226,28 @@ def _run_under(python: Path, base: str, small: int, big: int) -> dict[str, float
     return {k: float(v) for k, v in json.loads(out.stdout.strip().splitlines()[-1]).items()}
 
 
-def _side_by_side(args: argparse.Namespace) -> None:
+def _side_by_side(args: argparse.Namespace, small: int, big: int) -> None:
     real = Path(args.real_python)
     for python in (OURS_PYTHON, real):
         if not python.exists():
-            sys.exit(f"missing interpreter {python}; see this file's docstring")
+            sys.exit(f"missing interpreter {python}; run tools/bench/run_all.py once")
     best: dict[str, dict[str, float]] = {"ours": {}, "real": {}}
     with _server() as base:
         for _ in range(args.rounds):
             for who, python in (("ours", OURS_PYTHON), ("real", real)):
-                for metric, value in _run_under(python, base, args.small, args.big).items():
+                for metric, value in _run_under(python, base, small, big).items():
                     best[who][metric] = max(best[who].get(metric, 0.0), value)
-    header = f"{'metric':30} {'ours':>10} {'aiohttp':>10} {'ratio':>7}"
+    print(f"{small} small GETs per scenario, {big} x 1 MiB, best of {args.rounds} rounds")
+    header = f"{'metric':40} {'ours':>10} {'aiohttp':>10} {'ratio':>7}"
     print(header)
     print("-" * len(header))
     for metric, ours in best["ours"].items():
         theirs = best["real"][metric]
-        print(f"{metric:30} {ours:>10.1f} {theirs:>10.1f} {ours / theirs:>7.2f}")
+        print(f"{metric:40} {ours:>10.1f} {theirs:>10.1f} {ours / theirs:>7.2f}")
+    print(
+        f"import time: ours (aiohttp_client) {1000 / best['ours']['import_per_second']:.1f} ms,"
+        f" aiohttp {1000 / best['real']['import_per_second']:.1f} ms"
+    )
 
 
 def main() -> None:
@@ -248,21 +256,25 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--json", action="store_true", help="measure this interpreter's aiohttp")
+    parser.add_argument("--quick", action="store_true", help="fewer requests and downloads")
     parser.add_argument("--url", help="measure against this running server instead of starting one")
     parser.add_argument("--rounds", type=int, default=3, help="side-by-side runs per client")
-    parser.add_argument("--small", type=int, default=10000, help="small GETs per scenario")
-    parser.add_argument("--big", type=int, default=200, help="1 MiB downloads")
+    parser.add_argument("--small", type=int, help="small GETs per scenario")
+    parser.add_argument("--big", type=int, help="1 MiB downloads")
     parser.add_argument(
         "--real-python", default=str(REAL_PYTHON), help="interpreter with the real aiohttp"
     )
     args = parser.parse_args()
+    small, big = QUICK if args.quick else FULL
+    small = args.small or small
+    big = args.big or big
     if args.url:
-        print(json.dumps(asyncio.run(_measure(args.url, args.small, args.big))))
+        print(json.dumps(_measure_all(args.url, small, big)))
     elif args.json:
         with _server() as base:
-            print(json.dumps(asyncio.run(_measure(base, args.small, args.big))))
+            print(json.dumps(_measure_all(base, small, big)))
     else:
-        _side_by_side(args)
+        _side_by_side(args, small, big)
 
 
 if __name__ == "__main__":
