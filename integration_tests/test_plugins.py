@@ -3,7 +3,8 @@
 One profile venv holds our wheels plus the plugins, installed with
 ``--no-deps`` so that nothing can pull the real aiohttp in; their other
 dependencies are named explicitly. Each probe uses a plugin the way its
-README shows and asserts what a user would observe.
+README shows and asserts what a user would observe; a few plugins' own test
+suites, from their sdists, run on us through pytest-aiohttp as well.
 """
 
 from __future__ import annotations
@@ -99,3 +100,58 @@ def plugin_python(tmp_path_factory: pytest.TempPathFactory, wheel: Callable[[str
 )
 def test_plugin_runs_on_our_meta_package(plugin_python: Path, probe: str, expected: str) -> None:
     assert expected in run_probe(plugin_python, probe)
+
+
+#: Plugins whose own test suites (from their sdists) run on our meta-package through
+#: pytest-aiohttp: (sdist, pytest arguments). aiohttp-cors' browser tests need selenium.
+SUITES = {
+    "aiohttp-jinja2==1.6": ["tests"],
+    "aiohttp-cors==0.8.1": ["tests", "--ignore=tests/integration/test_real_browser.py"],
+    "pytest-aiohttp==1.1.1": ["tests", "-p", "pytester"],
+}
+
+
+@pytest.fixture(scope="module")
+def sdists(plugin_python: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The suites' sdists, unpacked; pytest-aiohttp installed with --no-deps to run them."""
+    target = tmp_path_factory.mktemp("sdists")
+    subprocess.run(
+        [*uv(), "pip", "install", "--quiet", "-p", str(plugin_python),
+         "pip", "setuptools", "setuptools-scm", "pytest", "pytest-asyncio"],
+        check=True,
+    )  # fmt: skip
+    subprocess.run(
+        [*uv(), "pip", "install", "--quiet", "--no-deps", "-p", str(plugin_python),
+         "pytest-aiohttp==1.1.1"],
+        check=True,
+    )  # fmt: skip
+    # --no-build-isolation: the metadata step uses the build tools installed above
+    # (and never resolves aiohttp).
+    subprocess.run(
+        [str(plugin_python), "-m", "pip", "download", "--quiet", "--no-deps",
+         "--no-binary", ":all:", "--no-build-isolation", "-d", str(target), *SUITES],
+        check=True,
+    )  # fmt: skip
+    for archive in target.glob("*.tar.gz"):
+        subprocess.run(["tar", "xzf", str(archive), "-C", str(target)], check=True)
+    return target
+
+
+@pytest.mark.parametrize("requirement", list(SUITES))
+def test_plugin_test_suite_passes_on_our_meta_package(
+    plugin_python: Path, sdists: Path, requirement: str
+) -> None:
+    name, _, version = requirement.partition("==")
+    (source,) = [
+        path
+        for path in sdists.iterdir()
+        if path.is_dir() and path.name.lower().replace("_", "-") == f"{name}-{version}"
+    ]
+    result = subprocess.run(
+        [str(plugin_python), "-m", "pytest", *SUITES[requirement], "-q",
+         "-p", "no:cacheprovider", "-o", "addopts=", "-o", "asyncio_mode=auto",
+         "-o", "asyncio_default_fixture_loop_scope=function"],
+        capture_output=True, text=True, timeout=300, cwd=source,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert " passed" in result.stdout and "failed" not in result.stdout, result.stdout[-2000:]
