@@ -5,7 +5,10 @@ Metrics (higher is better):
 * ``echo_small_32_msgs_per_s``: 32 connections, each sending a 64-byte TEXT
   message and awaiting its echo, in messages per second;
 * ``roundtrip_1mib_mbps``: one connection sending a 1 MiB BINARY message and
-  receiving it back, in MB of payload round-tripped per second.
+  receiving it back, in MB of payload round-tripped per second;
+* ``echo_small_32_msgs_per_cpu_s`` and ``roundtrip_1mib_mb_per_cpu_s``: the
+  same work per CPU second of client and server together, steadier than
+  wall-clock rates on a loaded machine.
 
 The echo server runs in a child process (the same interpreter, ``--serve``)
 so that client and server each get a core. Only ``aiohttp`` is imported, so
@@ -54,9 +57,10 @@ async def _serve() -> None:
     await site.start()
     port = runner.addresses[0][1]
     print(port, flush=True)
-    # Serve until the parent closes our stdin.
+    # Answer each line on stdin with our CPU time; serve until stdin closes.
     loop = asyncio.get_running_loop()
-    await loop.run_in_executor(None, sys.stdin.read)
+    while await loop.run_in_executor(None, sys.stdin.readline):
+        print(time.process_time(), flush=True)
     await runner.cleanup()
 
 
@@ -67,38 +71,60 @@ async def _drive(ws: aiohttp.ClientWebSocketResponse, count: int) -> None:
         await ws.receive()
 
 
-async def _echo_small(url: str, per_conn: int) -> float:
+class _Clock:
+    """Wall time and the CPU time of this process plus the server's."""
+
+    def __init__(self, server: subprocess.Popen[str]) -> None:
+        self._server = server
+
+    def _server_cpu(self) -> float:
+        assert self._server.stdin is not None and self._server.stdout is not None
+        self._server.stdin.write("cpu\n")
+        self._server.stdin.flush()
+        return float(self._server.stdout.readline())
+
+    def read(self) -> tuple[float, float]:
+        return time.perf_counter(), time.process_time() + self._server_cpu()
+
+
+async def _echo_small(url: str, per_conn: int, clock: _Clock) -> tuple[float, float]:
     async with aiohttp.ClientSession() as session:
         sockets = [await session.ws_connect(url, max_msg_size=0) for _ in range(CONNECTIONS)]
         # Warm up, then measure.
         await asyncio.gather(*(_drive(ws, 10) for ws in sockets))
-        start = time.perf_counter()
+        wall, cpu = clock.read()
         await asyncio.gather(*(_drive(ws, per_conn) for ws in sockets))
-        elapsed = time.perf_counter() - start
+        wall_end, cpu_end = clock.read()
         for ws in sockets:
             await ws.close()
-    return CONNECTIONS * per_conn / elapsed
+    count = CONNECTIONS * per_conn
+    return count / (wall_end - wall), count / (cpu_end - cpu)
 
 
-async def _roundtrip_big(url: str, rounds: int) -> float:
+async def _roundtrip_big(url: str, rounds: int, clock: _Clock) -> tuple[float, float]:
     async with aiohttp.ClientSession() as session:
         ws = await session.ws_connect(url, max_msg_size=0)
         await ws.send_bytes(BIG)
         await ws.receive()
-        start = time.perf_counter()
+        wall, cpu = clock.read()
         for _ in range(rounds):
             await ws.send_bytes(BIG)
             msg = await ws.receive()
             assert len(msg.data) == len(BIG)
-        elapsed = time.perf_counter() - start
+        wall_end, cpu_end = clock.read()
         await ws.close()
-    return rounds * len(BIG) / elapsed / 1e6
+    megabytes = rounds * len(BIG) / 1e6
+    return megabytes / (wall_end - wall), megabytes / (cpu_end - cpu)
 
 
-async def _bench(url: str, quick: bool) -> dict[str, float]:
+async def _bench(url: str, quick: bool, clock: _Clock) -> dict[str, float]:
+    echo, echo_cpu = await _echo_small(url, 100 if quick else 1000, clock)
+    big, big_cpu = await _roundtrip_big(url, 10 if quick else 60, clock)
     return {
-        "echo_small_32_msgs_per_s": await _echo_small(url, 100 if quick else 1000),
-        "roundtrip_1mib_mbps": await _roundtrip_big(url, 10 if quick else 60),
+        "echo_small_32_msgs_per_s": echo,
+        "roundtrip_1mib_mbps": big,
+        "echo_small_32_msgs_per_cpu_s": echo_cpu,
+        "roundtrip_1mib_mb_per_cpu_s": big_cpu,
     }
 
 
@@ -120,7 +146,7 @@ def main() -> None:
     try:
         assert proc.stdout is not None
         port = int(proc.stdout.readline())
-        metrics = asyncio.run(_bench(f"http://127.0.0.1:{port}/ws", args.quick))
+        metrics = asyncio.run(_bench(f"http://127.0.0.1:{port}/ws", args.quick, _Clock(proc)))
     finally:
         assert proc.stdin is not None
         proc.stdin.close()
