@@ -36,12 +36,14 @@ PLUGINS = [
     "aiohttp-wsgi==0.10.0",
     "aiohttp-client-cache==0.15.0",
     "aiohttp-sse-client==0.2.1",
+    "aiohttp-asgi-connector==1.2.0",
+    "aiohttp-swagger==1.0.16",
 ]
 #: Their dependencies other than aiohttp: cryptography for aiohttp-session's encrypted
 #: storage; attrs, which aiohttp-middlewares imports without declaring (it comes with the
 #: real aiohttp); the OpenTelemetry API, SDK (for an in-memory exporter) and helpers;
 #: botocore and the helpers aiobotocore 2.25.1 declares; aiohttp-client-cache's
-#: itsdangerous and url-normalize.
+#: itsdangerous and url-normalize; aiohttp-swagger's PyYAML.
 PLUGIN_DEPENDENCIES = [
     "jinja2>=3.0",
     "cryptography",
@@ -58,6 +60,7 @@ PLUGIN_DEPENDENCIES = [
     "python-dateutil",
     "itsdangerous>=2.0",
     "url-normalize>=2.2",
+    "pyyaml>=5.1",
 ]
 
 
@@ -96,6 +99,8 @@ def plugin_python(tmp_path_factory: pytest.TempPathFactory, wheel: Callable[[str
         ("plugin_wsgi", "wsgi ok"),
         ("plugin_client_cache", "client cache ok"),
         ("plugin_sse_client", "sse client ok"),
+        ("plugin_asgi_connector", "asgi connector ok"),
+        ("plugin_swagger", "swagger ok"),
     ],
 )
 def test_plugin_runs_on_our_meta_package(plugin_python: Path, probe: str, expected: str) -> None:
