@@ -31,7 +31,11 @@ REPORTS = ROOT / ".reports"
 NO_ASYNCIO = ["-p", "no:asyncio", "-W", "ignore::pytest.PytestConfigWarning"]
 LINTED = ["packages", "tools", "integration_tests", "docs", "noxfile.py"]
 #: Programs some packages' tests drive as peers (``tools/system_deps.py`` installs them).
-SYSTEM_PROGRAMS = {"aiohttp-wire": ["curl"], "aiohttp-server": ["curl"]}
+SYSTEM_PROGRAMS = {
+    "aiohttp-wire": ["curl"],
+    "aiohttp-client": ["nginx"],
+    "aiohttp-server": ["curl"],
+}
 
 
 def _junit(name: str) -> str:
