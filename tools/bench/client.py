@@ -8,8 +8,9 @@ Scenarios (each a metric, higher is better):
 * each also per CPU second of the client process (``..._per_cpu_second``),
   which a loaded machine disturbs far less than wall-clock rates;
 * ``import_per_second``: 1 / the cumulative ``-X importtime`` of the client
-  package in a fresh interpreter (best of 5): ``aiohttp_client`` where it is
-  installed (our client without the server), else ``aiohttp``.
+  package in a fresh interpreter (best of 5, bytecode caches written first):
+  ``aiohttp_client`` where it is installed (our client without the server),
+  else ``aiohttp``.
 
 The measured code imports only ``aiohttp`` so that the same file measures our
 meta-package or the real aiohttp 3.13.3. nginx (Debian package ``nginx``)
@@ -137,16 +138,25 @@ _IMPORTTIME_RE = re.compile(r"import time:\s+\d+ \|\s+(\d+) \|\s*(\S+)\s*$")
 
 
 def _import_seconds(python: str, module: str, runs: int = 5) -> float:
-    """Best cumulative ``-X importtime`` of ``module`` in a fresh ``python``, in seconds."""
+    """Best cumulative ``-X importtime`` of ``module`` in a fresh ``python``, in seconds.
+
+    A first, uncounted run may write bytecode caches (an installed wheel has
+    them; an editable checkout under ``PYTHONDONTWRITEBYTECODE`` would
+    otherwise be compiled from source on every run).
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     best = float("inf")
-    for _ in range(runs):
+    for run in range(runs + 1):
         out = subprocess.run(
             [python, "-X", "importtime", "-c", f"import {module}"],
             check=True,
             capture_output=True,
             text=True,
             cwd="/tmp",
+            env=env,
         )
+        if run == 0:
+            continue
         for line in out.stderr.splitlines():
             match = _IMPORTTIME_RE.match(line)
             if match is not None and match.group(2) == module:
