@@ -110,3 +110,19 @@ def test_seed_programs_run_unchanged_against_our_server(
         server.send_signal(signal.SIGINT)
         output, _ = server.communicate(timeout=60)
     assert server.returncode == 0, output
+
+
+def test_sample_project_tests_pass_with_our_pytest_plugin(
+    venv: Callable[..., Path], wheel: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """aiohttp_client fixture, AioHTTPTestCase and the by-hand TestClient, no pytest-asyncio."""
+    python = venv(*(wheel(name) for name in [*OURS, "aiohttp"]))
+    subprocess.run([*uv(), "pip", "install", "--quiet", "-p", str(python), "pytest"], check=True)
+    sample = tmp_path / "test_sample_project.py"
+    sample.write_text((PROBES / "sample_project_tests.py").read_text())
+    result = subprocess.run(
+        [str(python), "-m", "pytest", str(sample), "-q", "-p", "no:cacheprovider"],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "4 passed" in result.stdout, result.stdout
