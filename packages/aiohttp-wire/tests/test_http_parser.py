@@ -218,6 +218,14 @@ def test_percent_encoded_target_kept_encoded() -> None:
     assert msg.url.query["q"] == "/"
 
 
+def test_double_slash_target_is_a_path_not_an_authority() -> None:
+    p = RequestParser()
+    (msg, _) = p.receive_data(req("GET //evil.example/x?q=1 HTTP/1.1\nHost: a\n\n"))
+    assert msg.url.host is None
+    assert msg.url.raw_path == "//evil.example/x"
+    assert msg.url.raw_query_string == "q=1"
+
+
 def test_fragment() -> None:
     p = RequestParser()
     (msg, _) = p.receive_data(b"GET /a#frag HTTP/1.1\r\nHost: a\r\n\r\n")

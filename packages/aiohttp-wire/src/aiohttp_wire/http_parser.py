@@ -730,6 +730,10 @@ def _target_url(method: str, path: str) -> URL:
             raise InvalidURLError(f"Invalid CONNECT target: {path!r}")
         return url
     if path[0] == "/":
+        if path[1:2] != "/":
+            # The plain constructor is the cheapest, and reads this as a path.
+            return URL(path, encoded=True)
+        # "//x/y" would read as an authority: build it as the path it is.
         rest, _, fragment = path.partition("#")
         path_part, _, query = rest.partition("?")
         return URL.build(path=path_part, query_string=query, fragment=fragment, encoded=True)
