@@ -497,6 +497,17 @@ def test_response_without_length_and_no_read_until_eof() -> None:
     assert [type(e) for e in events] == [RawResponseMessage, EndOfMessage]
 
 
+def test_repeated_status_line_gives_equal_heads() -> None:
+    # Status lines are memoised; headers and framing still come from each message.
+    p = ResponseParser()
+    first = p.receive_data(b"HTTP/1.1 404 Not Here\r\nContent-Length: 1\r\n\r\nx")[0]
+    second = p.receive_data(b"HTTP/1.1 404 Not Here\r\nX: y\r\nContent-Length: 0\r\n\r\n")
+    head = second[0]
+    assert isinstance(first, RawResponseMessage) and isinstance(head, RawResponseMessage)
+    assert (head.version, head.code, head.reason) == (HttpVersion11, 404, "Not Here")
+    assert head.headers["X"] == "y" and isinstance(second[1], EndOfMessage)
+
+
 def test_response_reason_optional() -> None:
     p = ResponseParser()
     (msg, *_) = p.receive_data(b"HTTP/1.1 404\r\nContent-Length: 0\r\n\r\n")

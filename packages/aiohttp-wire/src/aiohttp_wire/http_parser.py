@@ -150,9 +150,12 @@ _SIMPLE_CONNECTION: Final = frozenset({"keep-alive", "close", "upgrade"})
 # Bounded memo tables for values that repeat from request to request.
 _CACHE_SIZE: Final = 512
 _VALID_HOSTS: set[str] = set()
+# Start lines repeat from message to message: their parsed parts are memoised.
 # Request line -> (method, path, version, url), for lines up to _CACHED_LINE_SIZE.
 _REQUEST_LINES: dict[bytes, tuple[str, str, HttpVersion, URL]] = {}
 _CACHED_LINE_SIZE: Final = 512
+# Status line -> (version, code, reason), for lines up to _CACHED_LINE_SIZE.
+_STATUS_LINES: dict[bytes, tuple[HttpVersion, int, str]] = {}
 _CHUNK_SIZES: dict[bytes, int] = {}
 _EMPTY_HEADERS: Final[CIMultiDictProxy[str]] = CIMultiDictProxy(CIMultiDict())
 # Beyond these a length cannot describe a body anyone sends (and would only be
@@ -955,7 +958,14 @@ class ResponseParser(_Parser[RawResponseMessage]):
         return version, code, reason_b.strip(b" \t").decode("utf-8", "surrogateescape")
 
     def _make_message(self, line: bytes, block: bytes) -> tuple[RawResponseMessage, int]:
-        version, code, reason = self._parse_start_line(line)
+        status = _STATUS_LINES.get(line)
+        if status is None:
+            status = self._parse_start_line(line)
+            if len(line) <= _CACHED_LINE_SIZE:
+                if len(_STATUS_LINES) >= _CACHE_SIZE:
+                    _STATUS_LINES.clear()
+                _STATUS_LINES[line] = status
+        version, code, reason = status
         headers, raw_headers = self._parse_headers(block, "header line")
 
         close = version < HttpVersion11
