@@ -38,6 +38,7 @@ PLUGINS = [
     "aiohttp-sse-client==0.2.1",
     "aiohttp-asgi-connector==1.2.0",
     "aiohttp-swagger==1.0.16",
+    "aiohttp-fast-url-dispatcher==0.3.1",
 ]
 #: Their dependencies other than aiohttp: cryptography for aiohttp-session's encrypted
 #: storage; attrs, which aiohttp-middlewares imports without declaring (it comes with the
@@ -101,6 +102,7 @@ def plugin_python(tmp_path_factory: pytest.TempPathFactory, wheel: Callable[[str
         ("plugin_sse_client", "sse client ok"),
         ("plugin_asgi_connector", "asgi connector ok"),
         ("plugin_swagger", "swagger ok"),
+        ("plugin_fast_url_dispatcher", "fast url dispatcher ok"),
     ],
 )
 def test_plugin_runs_on_our_meta_package(plugin_python: Path, probe: str, expected: str) -> None:
