@@ -39,12 +39,14 @@ PLUGINS = [
     "aiohttp-asgi-connector==1.2.0",
     "aiohttp-swagger==1.0.16",
     "aiohttp-fast-url-dispatcher==0.3.1",
+    "aiohttp-apispec==2.2.3",
 ]
 #: Their dependencies other than aiohttp: cryptography for aiohttp-session's encrypted
 #: storage; attrs, which aiohttp-middlewares imports without declaring (it comes with the
 #: real aiohttp); the OpenTelemetry API, SDK (for an in-memory exporter) and helpers;
 #: botocore and the helpers aiobotocore 2.25.1 declares; aiohttp-client-cache's
-#: itsdangerous and url-normalize; aiohttp-swagger's PyYAML.
+#: itsdangerous and url-normalize; aiohttp-swagger's PyYAML; the apispec, webargs and
+#: marshmallow releases aiohttp-apispec 2.2.3 supports.
 PLUGIN_DEPENDENCIES = [
     "jinja2>=3.0",
     "cryptography",
@@ -62,6 +64,9 @@ PLUGIN_DEPENDENCIES = [
     "itsdangerous>=2.0",
     "url-normalize>=2.2",
     "pyyaml>=5.1",
+    "apispec==3.3.2",
+    "webargs==5.5.3",
+    "marshmallow==3.26.2",
 ]
 
 
@@ -103,6 +108,7 @@ def plugin_python(tmp_path_factory: pytest.TempPathFactory, wheel: Callable[[str
         ("plugin_asgi_connector", "asgi connector ok"),
         ("plugin_swagger", "swagger ok"),
         ("plugin_fast_url_dispatcher", "fast url dispatcher ok"),
+        ("plugin_apispec", "apispec ok"),
     ],
 )
 def test_plugin_runs_on_our_meta_package(plugin_python: Path, probe: str, expected: str) -> None:
