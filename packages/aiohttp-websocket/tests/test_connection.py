@@ -84,6 +84,10 @@ async def test_server_with_websockets_client(compression: str | None) -> None:
             assert await asyncio.wait_for(ws.recv(), T) == "héllo " * 100
             await ws.send(b"\x00\xff" * 40_000)
             assert await asyncio.wait_for(ws.recv(), T) == b"\x00\xff" * 40_000
+            # Large enough to be received directly and echoed as header + payload.
+            big = os.urandom(3 * PIECE + 1)
+            await ws.send(big)
+            assert await asyncio.wait_for(ws.recv(), T) == big
             # A fragmented message.
             await ws.send(["frag", "men", "ted"])
             assert await asyncio.wait_for(ws.recv(), T) == "fragmented"
@@ -148,6 +152,7 @@ async def test_client_large_messages_with_websockets_server(ws_port: int) -> Non
     text = "é" * (PIECE + 5)
     await ours.send_str(text)
     assert await asyncio.wait_for(ours.receive_str(), T) == text
+    assert await asyncio.wait_for(ours.close(), T)
 
 
 async def test_client_with_websockets_server(ws_port: int) -> None:

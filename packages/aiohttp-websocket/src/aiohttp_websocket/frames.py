@@ -31,6 +31,7 @@ __all__ = [
     "build_masked_frame",
     "build_plain_frame",
     "iter_masked_frame",
+    "plain_header",
 ]
 
 OP_CONTINUATION: Final = 0x0
@@ -124,14 +125,21 @@ def build_frame(
     return build_masked_frame(first, payload, _from_bytes(mask, "big"))
 
 
+def plain_header(first: int, size: int) -> bytes:
+    """The header of a server (unmasked) frame; ``first`` is its first byte."""
+    if size < 126:
+        return _HEAD_SHORT.pack(first, size)
+    if size < 0x10000:
+        return _HEAD_MEDIUM.pack(first, 126, size)
+    return _HEAD_LONG.pack(first, 127, size)
+
+
 def build_plain_frame(first: int, payload: bytes) -> bytes:
     """Serialise a server (unmasked) frame; ``first`` is the header's first byte."""
     size = len(payload)
     if size < 126:
         return _HEAD_SHORT.pack(first, size) + payload
-    if size < 0x10000:
-        return _HEAD_MEDIUM.pack(first, 126, size) + payload
-    return _HEAD_LONG.pack(first, 127, size) + payload
+    return plain_header(first, size) + payload
 
 
 def _masked_header(first: int, size: int, key: int) -> bytes:

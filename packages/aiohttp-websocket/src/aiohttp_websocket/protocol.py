@@ -30,6 +30,7 @@ from .frames import (
     build_masked_frame,
     build_plain_frame,
     iter_masked_frame,
+    plain_header,
 )
 from .models import WebSocketError, WSCloseCode, WSMessage, WSMsgType
 
@@ -316,11 +317,15 @@ class WebSocketProtocol:
         """:meth:`frame` for large messages, as pieces to write one after the other.
 
         A client masks a large payload piece by piece (``iter_masked_frame``),
-        so the first piece can be on its way while the next is masked.
+        so the first piece can be on its way while the next is masked; a
+        server writes the header and the payload as they are.
         """
         first, data = self._prepare(data, opcode, fin, compress)
         if not self.is_client:
-            return (build_plain_frame(first, data),)
+            if len(data) < 2 * PIECE:
+                return (build_plain_frame(first, data),)
+            # Header and payload apart: no copy of a large payload to join them.
+            return (plain_header(first, len(data)), data)
         if len(data) < 2 * PIECE:
             return (build_masked_frame(first, data, self._randbits(32)),)
         return iter_masked_frame(first, data, self._randbits(32))
