@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import ssl
 from http.cookies import Morsel
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 from yarl import URL
 
 from aiohttp_client.client_exceptions import InvalidURL
+from aiohttp_client.client_proto import ResponseHandler
 from aiohttp_client.client_reqrep import ClientRequest, ConnectionKey, Fingerprint
+from aiohttp_client.connector import Connection
 from aiohttp_wire.helpers import BasicAuth
 from aiohttp_wire.http_version import HttpVersion10
 
@@ -211,3 +216,36 @@ async def test_header_order_matches_aiohttp() -> None:
     ]
     given = ClientRequest("POST", URL("http://h/"), data=b"abc", headers={"Content-Type": "x/y"})
     assert list(given.headers)[:2] == ["Host", "Content-Type"]  # a caller's stays in place
+
+
+class _RecordingTransport(asyncio.Transport):
+    """Records each write call separately."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[bytes] = []
+
+    def write(self, data: Any) -> None:
+        self.writes.append(bytes(data))
+
+    def is_closing(self) -> bool:
+        return False
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return default
+
+
+async def test_small_bytes_body_leaves_with_the_head_in_one_write() -> None:
+    proto = ResponseHandler(asyncio.get_running_loop())
+    transport = _RecordingTransport()
+    proto.connection_made(transport)
+    conn = cast(Connection, SimpleNamespace(protocol=proto))
+    for data, expected in ((b"small body", b"small body"), ({"k": "v"}, b"k=v")):
+        transport.writes.clear()
+        req = ClientRequest("POST", URL("http://example.com/p"), data=data)
+        await req.send(conn)
+        assert len(transport.writes) == 1
+        head, _, body = transport.writes[0].partition(b"\r\n\r\n")
+        assert head.startswith(b"POST /p HTTP/1.1\r\n")
+        assert f"Content-Length: {len(expected)}".encode() in head
+        assert body == expected

@@ -60,6 +60,8 @@ __all__ = (
 )
 
 _SSL_SCHEMES = frozenset({"https", "wss"})
+_INLINE_BODY = 16384  # bytes bodies up to this size are written with the head, not in a task
+_BYTES_WRITE = payload.BytesPayload.write  # a payload writing this way holds its bytes
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 _GET_METHODS = frozenset(
     {hdrs.METH_GET, hdrs.METH_HEAD, hdrs.METH_OPTIONS, hdrs.METH_TRACE, hdrs.METH_CONNECT}
@@ -525,9 +527,13 @@ class ClientRequest:
         )
         self.response = response
         body = self.body
-        if body is None and self._continue is None:
+        if self._continue is None and (
+            body is None or (type(body).write is _BYTES_WRITE and (body.size or 0) <= _INLINE_BODY)
+        ):
+            # No body, or a small in-memory one: it leaves with the head in one
+            # write, without a writer task.
             try:
-                await writer.write_eof()
+                await writer.write_eof(b"" if body is None else await body.as_bytes())
             except OSError as exc:
                 raise self._os_error(exc) from exc
         else:
