@@ -221,3 +221,33 @@ async def test_307_308_redirect_resends_a_file_body(raw_server: RawServer, tmp_p
     assert [body for _, body in requests] == [content] * 4 + [b"in memory"] * 2
     for request, body in requests:
         assert dict(request.headers)[b"content-length"] == str(len(body)).encode()
+
+
+async def test_301_302_keep_a_put_body_and_turn_a_post_into_a_bodiless_get(
+    raw_server: RawServer, tmp_path: Path
+) -> None:
+    # RFC 9110 15.4.2/15.4.3: only POST may become GET on 301/302 (as aiohttp does).
+    requests: list[tuple[h11.Request, bytes]] = []
+    url: URL = await raw_server.start(_h11_redirecting_app(requests))  # type: ignore[arg-type]
+    file_path = tmp_path / "upload.bin"
+    file_path.write_bytes(b"file body " * 1000)
+
+    async with asyncio.timeout(10), ClientSession() as session:
+        for method, status in (("PUT", 301), ("PUT", 302), ("POST", 301), ("POST", 302)):
+            with file_path.open("rb") as f:
+                async with session.request(method, url / f"r{status}", data=f) as resp:
+                    assert await resp.read() == b"ok"
+    seen = [(r.method, r.target, body) for r, body in requests]
+    body = file_path.read_bytes()
+    assert seen == [
+        (b"PUT", b"/r301", body),
+        (b"PUT", b"/done", body),
+        (b"PUT", b"/r302", body),
+        (b"PUT", b"/done", body),
+        (b"POST", b"/r301", body),
+        (b"GET", b"/done", b""),
+        (b"POST", b"/r302", body),
+        (b"GET", b"/done", b""),
+    ]
+    get_headers = dict(requests[5][0].headers)
+    assert b"content-type" not in get_headers
