@@ -16,6 +16,7 @@ from aiohttp_client.client_exceptions import InvalidURL
 from aiohttp_client.client_proto import ResponseHandler
 from aiohttp_client.client_reqrep import ClientRequest, ConnectionKey, Fingerprint
 from aiohttp_client.connector import Connection
+from aiohttp_wire import payload
 from aiohttp_wire.helpers import BasicAuth
 from aiohttp_wire.http_version import HttpVersion10
 
@@ -249,3 +250,11 @@ async def test_small_bytes_body_leaves_with_the_head_in_one_write() -> None:
         assert head.startswith(b"POST /p HTTP/1.1\r\n")
         assert f"Content-Length: {len(expected)}".encode() in head
         assert body == expected
+
+
+async def test_empty_body_is_not_compressed_whether_raw_or_a_payload() -> None:
+    for data in (b"", payload.BytesPayload(b"")):
+        req = ClientRequest("POST", URL("http://h/"), data=data, compress=True)
+        assert req.compress is None
+        assert "Content-Encoding" not in req.headers
+        assert req.headers["Content-Length"] == "0"

@@ -369,7 +369,7 @@ class ClientRequest:
 
     def update_content_encoding(self, data: Any) -> None:
         """Set ``Content-Encoding`` for ``compress=`` and switch to chunked."""
-        if not data:
+        if not data or (isinstance(data, payload.Payload) and data.size == 0):
             self.compress = None
             return
         if self.headers.get(hdrs.CONTENT_ENCODING):
