@@ -34,7 +34,7 @@ LINTED = ["packages", "tools", "integration_tests", "docs", "noxfile.py"]
 SYSTEM_PROGRAMS = {
     "aiohttp-wire": ["curl"],
     "aiohttp-client": ["nginx"],
-    "aiohttp-server": ["curl"],
+    "aiohttp-server": ["curl", "chromium"],
 }
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from meta_surface import SURFACE
+from meta_surface import INIT_SUBMODULES, SURFACE
 from workspace import ROOT
 
 __all__ = ["render", "resolve"]
@@ -71,6 +71,10 @@ def render(module: str) -> str:
         name for _, names in rows for name in names if name != "main" and not name.startswith("_")
     ]
     if module == "__init__":
+        lines.append("from . import (")
+        lines += [f"    {name} as {name}," for name in INIT_SUBMODULES]
+        lines.append(")")
+        exported.append("hdrs")
         lines += ["", '__version__ = "3.13.3"']
     if exported:
         lines += ["", "__all__ = ["]

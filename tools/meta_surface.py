@@ -8,7 +8,7 @@ A row ``(home, "*")`` re-exports the home module's whole ``__all__``.
 
 from __future__ import annotations
 
-__all__ = ["SURFACE"]
+__all__ = ["INIT_SUBMODULES", "SURFACE"]
 
 W = "aiohttp_wire"
 WS = "aiohttp_websocket"
@@ -58,7 +58,6 @@ _WS_MODELS = [
 #: aiohttp module -> [(home module, names)]
 SURFACE: dict[str, list[tuple[str, list[str] | str]]] = {
     "__init__": [
-        (W, ["hdrs"]),
         (f"{C}.client", ["ClientSession", "ClientTimeout", "request"]),
         (f"{C}.client_exceptions", _CLIENT_EXCEPTIONS),
         (f"{C}.client_reqrep", ["ClientRequest", "ClientResponse", "Fingerprint", "RequestInfo"]),
@@ -188,3 +187,15 @@ SURFACE: dict[str, list[tuple[str, list[str] | str]]] = {
     "web_ws": [(f"{S}.web_ws", "*")],
     "worker": [(f"{S}.worker", "*")],
 }
+
+
+#: Submodules ``import aiohttp`` loads, as aiohttp's own ``__init__`` does, so that
+#: code using ``aiohttp.client_exceptions.X`` after a bare ``import aiohttp`` works.
+#: Of these only ``hdrs`` is in ``aiohttp.__all__``, as in aiohttp.
+INIT_SUBMODULES = [
+    "abc", "base_protocol", "client", "client_exceptions", "client_middleware_digest_auth",
+    "client_middlewares", "client_proto", "client_reqrep", "client_ws", "compression_utils",
+    "connector", "cookiejar", "formdata", "hdrs", "helpers", "http", "http_exceptions",
+    "http_parser", "http_websocket", "http_writer", "log", "multipart", "payload",
+    "payload_streamer", "resolver", "streams", "tcp_helpers", "tracing", "typedefs",
+]  # fmt: skip

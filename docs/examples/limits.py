@@ -66,7 +66,7 @@ async def main() -> list[object]:
     async with TestServer(app) as server:
         results: list[object] = []
         # Server side: a header line over max_field_size (8190), or more than
-        # max_headers (128) headers, is answered with 400 and the connection closed.
+        # max_headers (128) headers, is answered with 431 and the connection closed.
         long_line = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 9000 + b"\r\n\r\n"
         results.append(await raw_status(server.port, long_line))
         many = b"".join(b"X-%d: 1\r\n" % i for i in range(200))
@@ -108,8 +108,8 @@ async def main() -> list[object]:
             async with session.get(server.make_url("/huge-header")) as resp:
                 results.append(("header", resp.status))
     assert results == [
-        b"400",
-        b"400",
+        b"431",
+        b"431",
         413,
         ("header", 400),
         "decompressed body too large",

@@ -49,6 +49,12 @@ def _reexports(path: Path) -> list[tuple[str, str]]:
         if isinstance(node, ast.If) and ast.unparse(node.test) == "__name__ == '__main__'":
             continue  # `python -m aiohttp.web` delegates to the home's main()
         assert isinstance(node, ast.ImportFrom), f"{path.name}:{node.lineno}: not a re-export"
+        if path.stem == "__init__" and node.level == 1 and node.module is None:
+            # `from . import client as client`: aiohttp's __init__ loads its submodules too.
+            for alias in node.names:
+                assert alias.name in MODULE_MAP and alias.asname == alias.name, alias.name
+                found.append(("aiohttp", alias.name))
+            continue
         assert node.level == 0, f"{path.name}:{node.lineno}: relative import"
         assert node.module, f"{path.name}:{node.lineno}: relative import"
         assert node.module.split(".")[0] in HOMES, f"{path.name}:{node.lineno}: {node.module}"
@@ -90,6 +96,8 @@ def test_all_lists_exactly_the_reexports() -> None:
         if module_name == "aiohttp.web":
             names.discard("main")  # the CLI entry point, not part of aiohttp.web's __all__
         names = {name for name in names if not name.startswith("_")}
+        if module_name == "aiohttp":
+            names -= set(MODULE_MAP) - {"hdrs"}  # submodules, of which aiohttp exports hdrs
         if hasattr(module, "__all__"):
             assert set(module.__all__) == names, module_name
 
@@ -110,3 +118,14 @@ def test_alias_modules_match_the_surface_table() -> None:
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_import_aiohttp_loads_the_client_side_submodules() -> None:
+    """Code written against aiohttp may use aiohttp.client_exceptions.X after `import aiohttp`."""
+    import subprocess
+    import sys
+
+    code = "import aiohttp; print(aiohttp.client_exceptions.ClientError, aiohttp.hdrs.HOST)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "ClientError" in result.stdout

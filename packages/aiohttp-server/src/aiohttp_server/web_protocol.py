@@ -271,7 +271,7 @@ class RequestHandler(BaseProtocol):
                 payload.set_exception(RequestPayloadError(str(exc)))
                 self._keepalive = False
             else:
-                status = exc.code if 400 <= exc.code < 600 else 400
+                status = exc.server_status
                 self._queue(_ErrInfo(status, exc, exc.message), EMPTY_PAYLOAD)
             return
         if upgraded:

@@ -149,6 +149,37 @@ from aiohttp_server.worker import (
     GunicornUVLoopWebWorker as GunicornUVLoopWebWorker,
     GunicornWebWorker as GunicornWebWorker,
 )
+from . import (
+    abc as abc,
+    base_protocol as base_protocol,
+    client as client,
+    client_exceptions as client_exceptions,
+    client_middleware_digest_auth as client_middleware_digest_auth,
+    client_middlewares as client_middlewares,
+    client_proto as client_proto,
+    client_reqrep as client_reqrep,
+    client_ws as client_ws,
+    compression_utils as compression_utils,
+    connector as connector,
+    cookiejar as cookiejar,
+    formdata as formdata,
+    hdrs as hdrs,
+    helpers as helpers,
+    http as http,
+    http_exceptions as http_exceptions,
+    http_parser as http_parser,
+    http_websocket as http_websocket,
+    http_writer as http_writer,
+    log as log,
+    multipart as multipart,
+    payload as payload,
+    payload_streamer as payload_streamer,
+    resolver as resolver,
+    streams as streams,
+    tcp_helpers as tcp_helpers,
+    tracing as tracing,
+    typedefs as typedefs,
+)
 
 __version__ = "3.13.3"
 
@@ -262,4 +293,5 @@ __all__ = [
     "StreamReader",
     "GunicornUVLoopWebWorker",
     "GunicornWebWorker",
+    "hdrs",
 ]
