@@ -775,6 +775,7 @@ async def test_content_disposition_filename_rfc2231(raw_server: RawServer) -> No
         for _ in range(4):
             async with session.get(url) as resp:
                 disposition = resp.content_disposition
+                assert disposition is not None
                 names.append((disposition.type, disposition.filename))
     assert names == [
         ("attachment", "\u20ac rates.txt"),

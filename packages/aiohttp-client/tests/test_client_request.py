@@ -10,15 +10,23 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
+from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from aiohttp_client.client_exceptions import InvalidURL
 from aiohttp_client.client_proto import ResponseHandler
-from aiohttp_client.client_reqrep import ClientRequest, ConnectionKey, Fingerprint
+from aiohttp_client.client_reqrep import (
+    ClientRequest,
+    ClientResponse,
+    ConnectionKey,
+    Fingerprint,
+    RequestInfo,
+)
 from aiohttp_client.connector import Connection
 from aiohttp_wire import payload
-from aiohttp_wire.helpers import BasicAuth
+from aiohttp_wire.helpers import BasicAuth, TimerNoop
 from aiohttp_wire.http_version import HttpVersion10
+from aiohttp_wire.multipart import ContentDisposition
 
 
 async def test_host_port_and_ssl() -> None:
@@ -258,3 +266,52 @@ async def test_empty_body_is_not_compressed_whether_raw_or_a_payload() -> None:
         assert req.compress is None
         assert "Content-Encoding" not in req.headers
         assert req.headers["Content-Length"] == "0"
+
+
+# -- ClientResponse built by hand, as mocking libraries (aioresponses) do -----------------
+
+
+def mock_response(timer: Any) -> ClientResponse:
+    loop = asyncio.get_running_loop()
+    url = URL("http://example.com/x")
+    info = RequestInfo(url, "GET", CIMultiDictProxy(CIMultiDict()), url)
+    return ClientResponse(
+        "GET",
+        url,
+        request_info=info,
+        writer=None,
+        continue100=None,
+        timer=timer,
+        traces=[],
+        loop=loop,
+        session=None,
+    )
+
+
+async def test_response_accepts_a_timer_without_done_with() -> None:
+    resp = mock_response(TimerNoop())
+    await resp.release()
+    resp.close()
+    resp._response_eof()
+    assert resp.closed
+
+
+async def test_response_cookies_exist_before_the_head() -> None:
+    resp = mock_response(None)
+    resp.cookies.load("a=1; Path=/")  # aioresponses loads before setting _headers
+    resp._headers = CIMultiDictProxy(CIMultiDict({"Set-Cookie": "a=1; Path=/"}))
+    assert resp.cookies["a"].value == "1"
+    assert resp.cookies["a"]["path"] == "/"
+
+
+async def test_response_content_disposition_is_a_content_disposition() -> None:
+    resp = mock_response(None)
+    resp._headers = CIMultiDictProxy(CIMultiDict())
+    assert resp.content_disposition is None
+    header = "attachment; filename*=UTF-8''%E2%82%AC.txt; size=3"
+    resp._headers = CIMultiDictProxy(CIMultiDict({"Content-Disposition": header}))
+    disposition = resp.content_disposition
+    assert isinstance(disposition, ContentDisposition)
+    assert disposition.type == "attachment"
+    assert disposition.filename == "\u20ac.txt"
+    assert disposition.parameters["size"] == "3"

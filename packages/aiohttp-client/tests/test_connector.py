@@ -849,3 +849,43 @@ async def test_named_pipe_connector_needs_the_windows_proactor_loop() -> None:
     with pytest.raises(RuntimeError, match="proactor"):
         NamedPipeConnector(r"\\.\pipe\aiohttp-test")
     assert "npipe" in NamedPipeConnector.allowed_protocol_schema_set
+
+
+# -- the connection-creation hook -----------------------------------------------------------
+
+
+class RerouteConnector(TCPConnector):
+    """Overrides ``_wrap_create_connection`` as aiohttp-socks' ``ProxyConnector`` does."""
+
+    def __init__(self, target_port: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.target_port = target_port
+        self.calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+
+    async def _wrap_create_connection(  # type: ignore[override]
+        self, *args: Any, addr_infos: Any, req: Any, timeout: Any, **kwargs: Any
+    ) -> tuple[asyncio.Transport, Any]:
+        self.calls.append((args, {"addr_infos": addr_infos, "req": req, **kwargs}))
+        transport, proto = await self._loop.create_connection(
+            args[0], "127.0.0.1", self.target_port
+        )
+        return transport, proto
+
+
+async def test_subclass_hook_opens_every_new_connection() -> None:
+    async with Server() as srv:
+        # The request names a port nothing listens on: only the hook can reach the server.
+        port = refused_port()
+        resolver = CountingResolver([("127.0.0.1", port)])
+        conn = RerouteConnector(srv.port, resolver=resolver)
+        req = Req(f"http://example.test:{port}/")
+        c = await conn.connect(req, [], TIMEOUT)  # type: ignore[arg-type]
+        assert await exchange(c) == b"ok"
+        c.release()
+        ((args, kwargs),) = conn.calls
+        assert callable(args[0])
+        assert kwargs["req"] is req
+        assert kwargs["addr_infos"][0][4] == ("127.0.0.1", port)
+        assert kwargs["ssl"] is None and kwargs["server_hostname"] is None
+        assert kwargs["client_error"] is ClientConnectorError
+        await conn.close()

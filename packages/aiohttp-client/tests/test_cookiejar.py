@@ -269,3 +269,15 @@ async def test_dummy_cookie_jar() -> None:
     assert jar.filter_cookies(URL("http://example.com/")) == SimpleCookie()
     jar.clear()
     jar.clear_domain("example.com")
+
+
+async def test_given_morsel_shows_the_domain_and_path_the_jar_chose() -> None:
+    # ClientSession hands resp.cookies to the jar; afterwards resp.cookies shows them.
+    received = parsed("a=1; Path=no-slash")
+    jar = CookieJar(unsafe=True)
+    jar.update_cookies(received, URL("http://127.0.0.1/dir/page"))
+    assert received["a"]["domain"] == "127.0.0.1"
+    assert received["a"]["path"] == "/dir"
+    (stored,) = list(jar)
+    assert stored is not received["a"]  # the jar keeps its own copy
+    assert stored["domain"] == "127.0.0.1"

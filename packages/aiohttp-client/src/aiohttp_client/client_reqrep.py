@@ -20,7 +20,7 @@ import traceback
 import warnings
 from collections.abc import Callable, Generator, Iterable, Mapping
 from http.cookies import Morsel, SimpleCookie
-from types import SimpleNamespace, TracebackType
+from types import TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
@@ -46,6 +46,8 @@ from .client_exceptions import (
 from .proxy_env import basicauth_from_netrc, netrc_from_env
 
 if TYPE_CHECKING:
+    from aiohttp_wire.multipart import ContentDisposition
+
     from .client import ClientSession
     from .connector import Connection
     from .tracing import Trace
@@ -648,6 +650,11 @@ class ClientResponse:
         self._continue = continue100
         self._request_info = request_info
         self._timer = timer
+        # Only the session's total timer is told when the response is done; mocks
+        # pass other timers (aioresponses gives a TimerNoop).
+        self._timer_done: Callable[[ClientResponse], None] | None = getattr(
+            timer, "done_with", None
+        )
         self._history: tuple[ClientResponse, ...] = ()
         self._traces = traces
         self._loop = loop
@@ -716,20 +723,29 @@ class ClientResponse:
 
     @property
     def cookies(self) -> SimpleCookie:
-        """Cookies set by this response."""
-        if self._cookies is None:
-            cookies: SimpleCookie = SimpleCookie()
-            values = self._headers.getall(hdrs.SET_COOKIE, None)
-            if values:
-                # Browser-lenient parsing; names Morsel.set would refuse are kept too.
-                for morsel in parse_set_cookie_headers(values):
-                    dict.__setitem__(cookies, morsel.key, morsel)
-            self._cookies = cookies
-        return self._cookies
+        """Cookies set by this response (empty until the head arrives, then filled).
+
+        Parsed on first access; before the head it is an empty cookie that
+        :meth:`start` fills, as mocks (aioresponses) load cookies into it
+        before setting the headers.
+        """
+        cookies = self._cookies
+        if cookies is None:
+            cookies = self._cookies = SimpleCookie()
+            if self._headers is not None:
+                self._load_cookies(cookies)
+        return cookies
 
     @cookies.setter
     def cookies(self, cookies: SimpleCookie) -> None:
         self._cookies = cookies
+
+    def _load_cookies(self, cookies: SimpleCookie) -> None:
+        values = self._headers.getall(hdrs.SET_COOKIE, None)
+        if values:
+            # Browser-lenient parsing; names Morsel.set would refuse are kept too.
+            for morsel in parse_set_cookie_headers(values):
+                dict.__setitem__(cookies, morsel.key, morsel)
 
     def _content_type_params(self) -> tuple[str, dict[str, str]]:
         raw = self._headers.get(hdrs.CONTENT_TYPE)
@@ -760,22 +776,14 @@ class ClientResponse:
         return int(value) if value is not None else None
 
     @property
-    def content_disposition(self) -> Any:
+    def content_disposition(self) -> ContentDisposition | None:
         """The parsed ``Content-Disposition`` header, or ``None``."""
-        from aiohttp_wire.multipart import (
-            content_disposition_filename,
-            parse_content_disposition,
-        )
-
         raw = self._headers.get(hdrs.CONTENT_DISPOSITION)
         if raw is None:
             return None
-        disposition_type, params = parse_content_disposition(raw)
-        return SimpleNamespace(
-            type=disposition_type,
-            parameters=MultiDictProxy(MultiDict(params)),
-            filename=content_disposition_filename(params),
-        )
+        from aiohttp_wire.multipart import ContentDisposition  # multipart is rarely needed
+
+        return ContentDisposition.from_header(raw)
 
     @property
     def links(self) -> MultiDictProxy[MultiDictProxy[str | URL]]:
@@ -831,6 +839,8 @@ class ClientResponse:
         self.reason = message.reason
         self._headers = message.headers
         self._raw_headers = message.raw_headers
+        if self._cookies is not None:
+            self._load_cookies(self._cookies)
         self.content = content
         if content.is_eof():
             self._response_eof()
@@ -839,8 +849,8 @@ class ClientResponse:
         return self
 
     def _response_eof(self) -> None:
-        if self._timer is not None:
-            self._timer.done_with(self)
+        if self._timer_done is not None:
+            self._timer_done(self)
         if self._closed:
             return
         conn = self._connection
@@ -880,8 +890,8 @@ class ClientResponse:
         The work is done synchronously; the returned object may be awaited, as
         ``await resp.release()`` is common aiohttp 3.x code.
         """
-        if self._timer is not None:
-            self._timer.done_with(self)
+        if self._timer_done is not None:
+            self._timer_done(self)
         if not self._released:
             self._notify_content()
         self._closed = True
@@ -892,8 +902,8 @@ class ClientResponse:
 
     def close(self) -> None:
         """Close the underlying connection."""
-        if self._timer is not None:
-            self._timer.done_with(self)
+        if self._timer_done is not None:
+            self._timer_done(self)
         if not self._released:
             self._notify_content()
         self._closed = True

@@ -841,6 +841,7 @@ class TCPConnector(BaseConnector):
             port,
             traces,
             timeout,
+            req=req,
             key=req.connection_key,
             sslcontext=sslcontext,
             server_hostname=_server_hostname(req) if sslcontext is not None else None,
@@ -856,6 +857,7 @@ class TCPConnector(BaseConnector):
         traces: list[Trace],
         timeout: ClientTimeout,
         *,
+        req: ClientRequest,
         key: ConnectionKey,
         sslcontext: ssl.SSLContext | None,
         server_hostname: str | None,
@@ -883,14 +885,15 @@ class TCPConnector(BaseConnector):
         if not infos:
             raise ClientConnectorDNSError(key, OSError(f"No addresses for {host}"))
         try:
-            if timeout.sock_connect is None:
-                return await self._connect_infos(
-                    infos, sslcontext, server_hostname, fingerprint, factory or self._factory
-                )
-            async with ceil_timeout(timeout.sock_connect, timeout.ceil_threshold):
-                return await self._connect_infos(
-                    infos, sslcontext, server_hostname, fingerprint, factory or self._factory
-                )
+            transport, proto = await self._wrap_create_connection(
+                factory or self._factory,
+                addr_infos=infos,
+                req=req,
+                timeout=timeout,
+                client_error=client_error,
+                ssl=sslcontext,
+                server_hostname=server_hostname,
+            )
         except ClientConnectionError:
             raise
         except asyncio.TimeoutError as exc:
@@ -899,14 +902,46 @@ class TCPConnector(BaseConnector):
             raise ConnectionTimeoutError(f"Connection timeout to host {host}:{port}") from exc
         except OSError as exc:
             raise _ssl_error(key, exc, client_error) from exc
+        if fingerprint is not None:
+            try:
+                fingerprint.check(transport)
+            except BaseException:
+                transport.close()
+                raise
+        return transport, proto
+
+    async def _wrap_create_connection(
+        self,
+        *args: Any,
+        addr_infos: list[AddrInfoType],
+        req: ClientRequest,
+        timeout: ClientTimeout,
+        client_error: type[Exception] = ClientConnectorError,
+        **kwargs: Any,
+    ) -> tuple[asyncio.Transport, ResponseHandler]:
+        """Open one transport to the first of ``addr_infos`` that answers, within ``sock_connect``.
+
+        ``args[0]`` is the protocol factory; ``kwargs`` carry ``ssl`` and
+        ``server_hostname``. This is the hook aiohttp's subclasses override
+        (aiohttp-socks' ``ProxyConnector`` connects through SOCKS here), so every
+        new connection goes through it; errors are translated by the caller.
+        """
+        factory, sslcontext, server_hostname = (
+            args[0],
+            kwargs.get("ssl"),
+            kwargs.get("server_hostname"),
+        )
+        if timeout.sock_connect is None:
+            return await self._connect_infos(addr_infos, factory, sslcontext, server_hostname)
+        async with ceil_timeout(timeout.sock_connect, timeout.ceil_threshold):
+            return await self._connect_infos(addr_infos, factory, sslcontext, server_hostname)
 
     async def _connect_infos(
         self,
         infos: list[AddrInfoType],
+        factory: Callable[[], asyncio.Protocol],
         sslcontext: ssl.SSLContext | None,
         server_hostname: str | None,
-        fingerprint: Fingerprint | None,
-        factory: Callable[[], asyncio.Protocol],
     ) -> tuple[asyncio.Transport, Any]:
         sock = await self._connect_sock(infos)
         try:
@@ -916,12 +951,6 @@ class TCPConnector(BaseConnector):
         except BaseException:
             sock.close()
             raise
-        if fingerprint is not None:
-            try:
-                fingerprint.check(transport)
-            except BaseException:
-                transport.close()
-                raise
         return transport, proto
 
     def _make_socket(self, info: AddrInfoType) -> socket.socket:
@@ -1007,6 +1036,7 @@ class TCPConnector(BaseConnector):
             proxy_port,
             traces,
             timeout,
+            req=req,
             key=key,
             sslcontext=proxy_tls,
             server_hostname=proxy_host.rstrip(".") if proxy_tls is not None else None,

@@ -293,6 +293,11 @@ class CookieJar(AbstractCookieJar):
             if not path.startswith("/"):
                 path = _default_path(response_url)
                 morsel["path"] = path
+            if source is value:
+                # As aiohttp does, the given morsel (e.g. ``resp.cookies``) shows the
+                # domain and path the jar decided; the jar keeps its own copy.
+                source["domain"] = domain
+                source["path"] = path
             path = path.rstrip("/") or "/"
             expires_at: float | None = None
             max_age = morsel["max-age"]
