@@ -862,7 +862,7 @@ class RerouteConnector(TCPConnector):
         self.target_port = target_port
         self.calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
 
-    async def _wrap_create_connection(  # type: ignore[override]
+    async def _wrap_create_connection(
         self, *args: Any, addr_infos: Any, req: Any, timeout: Any, **kwargs: Any
     ) -> tuple[asyncio.Transport, Any]:
         self.calls.append((args, {"addr_infos": addr_infos, "req": req, **kwargs}))
