@@ -40,13 +40,17 @@ PLUGINS = [
     "aiohttp-swagger==1.0.16",
     "aiohttp-fast-url-dispatcher==0.3.1",
     "aiohttp-apispec==2.2.3",
+    "aioresponses==0.7.9",
+    "aiohttp-socks==0.12.0",
+    "httpx-aiohttp==0.2.0",
 ]
 #: Their dependencies other than aiohttp: cryptography for aiohttp-session's encrypted
 #: storage; attrs, which aiohttp-middlewares imports without declaring (it comes with the
 #: real aiohttp); the OpenTelemetry API, SDK (for an in-memory exporter) and helpers;
 #: botocore and the helpers aiobotocore 2.25.1 declares; aiohttp-client-cache's
 #: itsdangerous and url-normalize; aiohttp-swagger's PyYAML; the apispec, webargs and
-#: marshmallow releases aiohttp-apispec 2.2.3 supports.
+#: marshmallow releases aiohttp-apispec 2.2.3 supports; aioresponses' packaging;
+#: aiohttp-socks' python-socks; httpx for httpx-aiohttp.
 PLUGIN_DEPENDENCIES = [
     "jinja2>=3.0",
     "cryptography",
@@ -67,6 +71,9 @@ PLUGIN_DEPENDENCIES = [
     "apispec==3.3.2",
     "webargs==5.5.3",
     "marshmallow==3.26.2",
+    "packaging>=22.0",
+    "python-socks[asyncio]>=2.4.3,<4",
+    "httpx>=0.27",
 ]
 
 
@@ -109,6 +116,9 @@ def plugin_python(tmp_path_factory: pytest.TempPathFactory, wheel: Callable[[str
         ("plugin_swagger", "swagger ok"),
         ("plugin_fast_url_dispatcher", "fast url dispatcher ok"),
         ("plugin_apispec", "apispec ok"),
+        ("plugin_aioresponses", "aioresponses ok"),
+        ("plugin_socks", "socks ok"),
+        ("plugin_httpx_aiohttp", "httpx-aiohttp ok"),
     ],
 )
 def test_plugin_runs_on_our_meta_package(plugin_python: Path, probe: str, expected: str) -> None:
@@ -116,12 +126,21 @@ def test_plugin_runs_on_our_meta_package(plugin_python: Path, probe: str, expect
 
 
 #: Plugins whose own test suites (from their sdists) run on our meta-package through
-#: pytest-aiohttp: (sdist, pytest arguments). aiohttp-cors' browser tests need selenium.
+#: pytest-aiohttp: (sdist, pytest arguments). aiohttp-cors' browser tests need selenium;
+#: aiohttp-session's conftest only starts redis and memcached in docker (those storages'
+#: tests are left out, with the PyNaCl one), so it is not loaded.
 SUITES = {
     "aiohttp-jinja2==1.6": ["tests"],
     "aiohttp-cors==0.8.1": ["tests", "--ignore=tests/integration/test_real_browser.py"],
     "pytest-aiohttp==1.1.1": ["tests", "-p", "pytester"],
     "aiohttp-security==0.5.0": ["tests"],
+    "aiohttp-session==2.12.1": [
+        "tests",
+        "--noconftest",
+        "--ignore=tests/test_redis_storage.py",
+        "--ignore=tests/test_memcached_storage.py",
+        "--ignore=tests/test_nacl_storage.py",
+    ],
 }
 
 
