@@ -39,6 +39,15 @@ def test_apply_mask_matches_definition(mask: bytes, data: bytes) -> None:
     assert apply_mask(mask, apply_mask(mask, data)) == data
 
 
+@pytest.mark.parametrize("size", [2048, 2049, 16383, 16384, 16385, 3 * 16384 + 7])
+def test_apply_mask_large_payloads_block_by_block(size: int) -> None:
+    # Large payloads are masked in integer blocks: every block edge and a
+    # ragged tail must still follow the key's phase.
+    mask = os.urandom(4)
+    data = os.urandom(size)
+    assert apply_mask(mask, data) == _naive_mask(mask, data)
+
+
 def _ws_parse(data: bytes, *, mask: bool) -> WsFrame:
     """Parse one frame with `websockets`' reader."""
     view = memoryview(data)
@@ -181,11 +190,13 @@ def test_large_frames_received_directly(masked: bool, first_chunk: int) -> None:
 
 
 def test_a_large_header_alone_allocates_nothing_big() -> None:
-    # A header announcing 2**40 bytes, with a few of them, is buffered as is.
+    # A header announcing 2**40 bytes, with a few of them: only what arrived is kept.
     parser = FrameParser(False)
     assert parser.feed(b"\x82\x7f" + struct.pack("!Q", 1 << 40) + b"abc") == []
-    assert parser._payload is None
-    assert len(parser._buf) == 13
+    assert parser._parts == [b"abc"]
+    assert not parser._buf
+    assert parser.feed(b"de") == []
+    assert parser._parts == [b"abc", b"de"]
 
 
 def test_large_fragments_still_count_towards_max_size() -> None:
