@@ -522,10 +522,11 @@ class DynamicResource(Resource):
         match = self._pattern.fullmatch(path)
         if match is None:
             return None
-        return {
-            key: unquote(value) if "%" in value else value
-            for key, value in match.groupdict().items()
-        }
+        parts = match.groupdict()
+        for key, value in parts.items():
+            if "%" in value:
+                parts[key] = unquote(value)
+        return parts
 
     def raw_match(self, path: str) -> bool:
         return self._orig_path == path
@@ -1008,6 +1009,16 @@ class UrlDispatcher(AbstractRouter, Mapping[str, AbstractResource]):
                             if route is not None:
                                 return UrlMappingMatchInfo({}, route)
                             allowed |= resource._allowed_methods
+                        continue
+                    if type(resource) is DynamicResource:
+                        # DynamicResource.resolve, without a coroutine per candidate.
+                        match_dict = resource._match(path)
+                        if match_dict is None:
+                            continue
+                        route = resource._routes.get(method, resource._any_route)
+                        if route is not None:
+                            return UrlMappingMatchInfo(match_dict, route)
+                        allowed |= resource._allowed_methods
                         continue
                     match_info, methods = await resource.resolve(request)
                     if match_info is not None:
