@@ -188,7 +188,7 @@ async def test_run_app_passes_handler_options(
     assert (await _line(proc)).startswith("======== Running on")
     assert await asyncio.to_thread(_get_with_header, port, "short") == 200
     # max_field_size=64 reached the connection's parser.
-    assert await asyncio.to_thread(_get_with_header, port, "x" * 200) == 400
+    assert await asyncio.to_thread(_get_with_header, port, "x" * 200) == 431
     proc.send_signal(signal.SIGINT)
     code, _, err = await _finish(proc)
     assert code == 0, err
