@@ -803,3 +803,193 @@ async def test_curl_upload_over_loopback(tmp_path: Any) -> None:
         ["title", None, len("héllo".encode())],
         ["doc", "ré sumé.bin", len(payload)],
     ]
+
+
+# limits: hostile inputs fed over a StreamReader
+
+
+def _mixed(body: bytes, chunk: int = 0) -> MultipartReader:
+    return make_reader(body, "multipart/mixed; boundary=b", chunk)
+
+
+def _with_header_lines(*lines: bytes) -> bytes:
+    return b"--b\r\n" + b"".join(line + b"\r\n" for line in lines) + b"\r\nv\r\n--b--\r\n"
+
+
+@pytest.mark.parametrize("eol", [b"\r\n", b"\n"])
+async def test_part_header_line_limit_is_8190_bytes(eol: bytes) -> None:
+    line = b"X-Long: " + b"v" * (8190 - 8)
+    assert len(line) == 8190
+    body = b"--b\r\n" + line + eol + b"\r\nv\r\n--b--\r\n"
+    [(headers, value)] = await read_all(_mixed(body))
+    assert len(headers["X-Long"]) == 8182 and value == b"v"
+    body = b"--b\r\n" + line + b"v" + eol + b"\r\nv\r\n--b--\r\n"
+    with pytest.raises(ValueError, match="header line longer than 8190 bytes"):
+        await asyncio.wait_for(read_all(_mixed(body, chunk=1000)), 5)
+
+
+async def test_part_header_line_without_end_is_cut_at_the_limit() -> None:
+    # The line never ends: the reader stops after the limit, not at EOF.
+    stream = make_stream(b"--b\r\nX: " + b"v" * 20_000, eof=False)
+    reader = MultipartReader({"Content-Type": "multipart/mixed; boundary=b"}, stream)
+    with pytest.raises(ValueError, match="longer than 8190"):
+        await asyncio.wait_for(reader.next(), 5)
+
+
+async def test_part_header_count_limit_is_128() -> None:
+    lines = [b"H%d: v" % i for i in range(128)]
+    [(headers, _)] = await read_all(_mixed(_with_header_lines(*lines)))
+    assert len(headers) == 128
+    with pytest.raises(ValueError, match="More than 128 header lines"):
+        await read_all(_mixed(_with_header_lines(*lines, b"H: one too many")))
+
+
+async def test_folded_part_header_is_bounded_as_a_whole() -> None:
+    [(headers, _)] = await read_all(_mixed(_with_header_lines(b"A: one", b" two", b"\tthree")))
+    assert headers == {"A": "one two three"}
+    folds = [b" " + b"f" * 4000] * 3
+    with pytest.raises(ValueError, match="Folded multipart part header longer than 8190"):
+        await read_all(_mixed(_with_header_lines(b"A: x", *folds)))
+
+
+def _nested(depth: int) -> bytes:
+    """A body whose only leaf sits ``depth`` readers deep (the outer one included)."""
+    head = b""
+    tail = b""
+    for level in range(1, depth):
+        head += b"--b%d\r\nContent-Type: multipart/mixed; boundary=b%d\r\n\r\n" % (level, level + 1)
+        tail = b"\r\n--b%d--\r\n" % level + tail
+    return head + b"--b%d\r\n\r\nleaf\r\n--b%d--" % (depth, depth) + tail
+
+
+async def test_nesting_depth_is_bounded() -> None:
+    def reader(body: bytes) -> MultipartReader:
+        return make_reader(body, "multipart/mixed; boundary=b1")
+
+    assert await read_all(reader(_nested(32))) == [({}, b"leaf")]
+    with pytest.raises(ValueError, match="nested deeper than 32 levels"):
+        await read_all(reader(_nested(33)))
+    # Releasing a very deep body unread recurses at most 32 levels, then stops.
+    with pytest.raises(ValueError, match="nested deeper"):
+        await asyncio.wait_for(reader(_nested(5000)).release(), 5)
+
+
+async def test_every_truncation_ends_with_an_error_or_the_parts() -> None:
+    body = (
+        b"preamble\r\n--b\r\nA: 1\r\n\r\nfirst\r\n"
+        b"--b\r\nContent-Type: multipart/mixed; boundary=in\r\n\r\n"
+        b"--in\r\n\r\ninner\r\n--in--\r\n"
+        b"--b\r\n\r\n\r\n--b--\r\n"
+    )
+    complete = [({"A": "1"}, b"first"), ({}, b"inner"), ({}, b"")]
+    assert await read_all(_mixed(body)) == complete
+    for cut in range(len(body)):
+        try:
+            parts = await asyncio.wait_for(read_all(_mixed(body[:cut], chunk=7)), 5)
+        except ValueError:
+            continue
+        # Only the final boundary's line end may be missing, or its dashes:
+        # a delimiter at EOF closes the body (test_missing_final_dashes_is_accepted).
+        if body[:cut].endswith(b"\r\n--b"):
+            assert parts == complete[: len(parts)]
+        else:
+            assert parts == complete and body[cut:] in (b"\r\n", b"\n")
+
+
+async def test_part_body_ending_at_eof_names_the_missing_boundary() -> None:
+    reader = _mixed(b"--b\r\n\r\n" + b"x" * 200_000)
+    part = await reader.next()
+    assert isinstance(part, BodyPartReader)
+    with pytest.raises(ValueError, match="without a closing boundary"):
+        await asyncio.wait_for(part.read(), 5)
+
+
+async def _decode_in_chunks(part: BodyPartReader, chunk: int) -> bytes:
+    out = b""
+    while not part.at_eof():
+        out += part.decode(await part.read_chunk(chunk))
+    return out
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"!!!!",
+        b"QUJD\x00",
+        b"QUF",
+        b"=QQ=",
+        b"QQ==QUJD",
+        b"QQ==\r\nQUJD",
+        b"QUJD" * 5000 + b"*",
+    ],
+)
+@pytest.mark.parametrize("chunk", [4, 5, 2**16])
+async def test_base64_garbage_raises(raw: bytes, chunk: int) -> None:
+    part = _part(raw + b"\r\n----:--", {"Content-Transfer-Encoding": "base64"})
+    with pytest.raises(ValueError, match="Invalid base64 data"):
+        await _decode_in_chunks(part, chunk)
+
+
+async def test_base64_whitespace_runs_are_decoded_in_bounded_memory() -> None:
+    raw = (b"QUJD" + b" \r\n\t" * 5000) * 50
+    part = _part(raw + b"\r\n----:--", {"Content-Transfer-Encoding": "base64"})
+    out = b""
+    while not part.at_eof():
+        out += part.decode(await part.read_chunk(1000))
+        assert part._decoders is not None
+        assert len(part._decoders[0]._rest) < 4  # type: ignore[union-attr]
+    assert out == b"ABC" * 50
+
+
+async def test_quoted_printable_without_line_breaks_is_decoded_in_bounded_memory() -> None:
+    raw = b"=41b=\r\n" + b"=42c" * 100_000
+    part = _part(raw + b"\r\n----:--", {"Content-Transfer-Encoding": "quoted-printable"})
+    out = b""
+    while not part.at_eof():
+        out += part.decode(await part.read_chunk(4099))
+        assert part._decoders is not None
+        assert len(part._decoders[0]._rest) < 2**16 + 4099  # type: ignore[union-attr]
+    assert out == b"Ab" + b"Bc" * 100_000
+
+
+async def test_quoted_printable_malformed_escapes_are_kept_literally() -> None:
+    # RFC 2045 section 6.7: a robust decoder passes a bad "=" sequence through.
+    raw = b"a=ZZb=4\n=\r\nc"
+    part = _part(raw + b"\r\n----:--", {"Content-Transfer-Encoding": "quoted-printable"})
+    assert await part.read(decode=True) == b"a=ZZb=4\nc"
+
+
+async def test_huge_part_read_chunk_by_chunk_keeps_the_window_small() -> None:
+    proto = _Proto()
+    stream = StreamReader(proto, 2**16, loop=asyncio.get_running_loop())  # type: ignore[arg-type]
+    reader = MultipartReader({"Content-Type": "multipart/mixed; boundary=b"}, stream)
+    total = 16 * 2**20
+    # Near-misses of the delimiter make the scanner keep bytes back at every block end.
+    block = (b"\r\n--" + b"z" * 1020) * 32
+
+    async def produce() -> None:
+        stream.feed_data(b"--b\r\nContent-Transfer-Encoding: binary\r\n\r\n")
+        sent = 0
+        while sent < total:
+            if proto._reading_paused:
+                await proto.resumed.wait()
+            stream.feed_data(block)
+            sent += len(block)
+        stream.feed_data(b"\r\n--b\r\n\r\nsecond\r\n--b--\r\n")
+        stream.feed_eof()
+
+    async def consume() -> list[int]:
+        sizes = []
+        async for part in reader:
+            assert isinstance(part, BodyPartReader)
+            size = 0
+            while chunk := await part.read_chunk(8192):
+                size += len(part.decode(chunk))
+                assert len(reader._content._buf) <= 2**16 + 8192 + 8
+                assert stream._size <= 2 * 2**16 + len(block)
+            sizes.append(size)
+        return sizes
+
+    producer = asyncio.create_task(produce())
+    assert await asyncio.wait_for(consume(), 20) == [total, 6]
+    await asyncio.wait_for(producer, 5)

@@ -1,9 +1,33 @@
 """MIME multipart bodies (RFC 2046, RFC 7578): streaming reader and writer.
 
 The reader never buffers a part: body data is scanned for the boundary
-delimiter in a small lookahead window and handed out chunk by chunk, so a
-part without a boundary costs bounded memory. Header lines and preamble
-lines are length-limited too.
+delimiter in a small lookahead window (one 64 KiB read plus the requested
+chunk size) and handed out chunk by chunk, so a part without a boundary costs
+bounded memory.
+
+aiohttp's reader takes no limit parameters, so its limits are fixed here; each
+violation raises :class:`ValueError` with a message naming it:
+
+* a part header line: 8190 bytes without its line end, like the HTTP head's
+  ``max_field_size``; a folded header field is held to the same total;
+* header fields per part: 128 lines, like the HTTP head's ``max_headers``;
+* a preamble, epilogue or boundary line is read 1024 bytes at a time;
+* ``BodyPartReader.readline()``: 64 KiB per line;
+* nesting: 32 levels of ``multipart/*`` parts;
+* a body that ends before its closing boundary is an error, never a hang.
+
+Decoding a part with :meth:`BodyPartReader.decode` is incremental: base64
+keeps under four bytes between calls and raises :class:`ValueError` on
+invalid data; quoted-printable keeps at most one line (cut at 64 KiB) and
+decodes malformed ``=`` escapes literally (RFC 2045 section 6.7); one call
+inflates at most ``DEFAULT_MAX_DECOMPRESS_SIZE`` (32 MiB) of a gzip or
+deflate part, beyond that :class:`DecompressSizeError`.
+
+There is no limit on the total size: the reader consumes a
+:class:`StreamReader` whose producer is in charge of it. ``Request.post()``
+counts the fields against ``client_max_size``; a handler that reads
+``request.multipart()`` itself, or a client reading a response, applies its
+own bound while streaming the parts.
 """
 
 from __future__ import annotations
@@ -65,6 +89,8 @@ _CONTINUATION_RE = re.compile(r"\*(\d+)(\*?)$")
 _MAX_LINE = 8190
 _MAX_HEADERS = 128
 _MAX_BOUNDARY_LINE = 1024
+_MAX_PART_LINE = 2**16
+_MAX_NESTING = 32
 _READ_BLOCK = 2**16
 
 
@@ -304,17 +330,27 @@ def _as_part_stream(content: StreamReader | _PartStream) -> _PartStream:
 
 
 class _Base64Decoder:
-    """Incremental base64 decoding: whole quanta now, the remainder later."""
+    """Incremental base64 decoding: whole quanta now, the remainder later.
 
-    __slots__ = ("_rest",)
+    Data after a padded (final) quantum is an error whether or not it comes
+    in the same chunk.
+    """
+
+    __slots__ = ("_padded", "_rest")
 
     def __init__(self) -> None:
         self._rest = b""
+        self._padded = False
 
     def feed(self, data: bytes, final: bool) -> bytes:
         data = self._rest + bytes(data).translate(None, b" \t\r\n")
         cut = len(data) if final else len(data) - len(data) % 4
         self._rest = data[cut:]
+        if not cut:
+            return b""
+        if self._padded:
+            raise ValueError("Invalid base64 data in multipart part: data after padding")
+        self._padded = data[cut - 1] == 0x3D  # "="
         try:
             return base64.b64decode(data[:cut], validate=True)
         except binascii.Error as exc:
@@ -322,7 +358,12 @@ class _Base64Decoder:
 
 
 class _QuotedPrintableDecoder:
-    """Incremental quoted-printable decoding, cutting at line ends."""
+    """Incremental quoted-printable decoding, cutting at line ends.
+
+    A line that grows to ``_MAX_PART_LINE`` is cut anyway, before an ``=``
+    escape that may be incomplete, so a part that never breaks its lines is
+    still decoded in bounded memory.
+    """
 
     __slots__ = ("_rest",)
 
@@ -331,7 +372,14 @@ class _QuotedPrintableDecoder:
 
     def feed(self, data: bytes, final: bool) -> bytes:
         data = self._rest + bytes(data)
-        cut = len(data) if final else data.rfind(b"\n") + 1
+        if final:
+            cut = len(data)
+        else:
+            cut = data.rfind(b"\n") + 1
+            if len(data) - cut >= _MAX_PART_LINE:
+                # "=", "=X" and "=\r" may continue in the next chunk.
+                escape = data.find(b"=", len(data) - 2)
+                cut = escape if escape != -1 else len(data)
         self._rest = data[cut:]
         return binascii.a2b_qp(data[:cut])
 
@@ -441,7 +489,7 @@ class BodyPartReader:
         """The next line of the part (its last line comes without the CRLF)."""
         if self._at_eof:
             return b""
-        line, found = await self._content.read_line_until(self._delim, 2**16)
+        line, found = await self._content.read_line_until(self._delim, _MAX_PART_LINE)
         if found:
             self._at_eof = True
         self._read_bytes += len(line)
@@ -630,6 +678,8 @@ class MultipartReader:
         self._last_part: MultipartReader | BodyPartReader | None = None
         self._at_eof = False
         self._scan_for_boundary = True
+        # 1 for the body's own reader; a nested reader is one level deeper.
+        self._depth = 1
 
     def __aiter__(self) -> MultipartReader:
         return self
@@ -704,8 +754,12 @@ class MultipartReader:
     def _get_part_reader(self, headers: CIMultiDictProxy[str]) -> MultipartReader | BodyPartReader:
         ctype = headers.get(hdrs.CONTENT_TYPE, "")
         if parse_mimetype(ctype).type == "multipart":
+            if self._depth >= _MAX_NESTING:
+                raise ValueError(f"Multipart parts nested deeper than {_MAX_NESTING} levels")
             cls = self.multipart_reader_cls or type(self)
-            return cls(headers, self._content)
+            nested = cls(headers, self._content)
+            nested._depth = self._depth + 1
+            return nested
         return self.part_reader_cls(
             self._boundary,
             headers,
@@ -752,17 +806,21 @@ class MultipartReader:
             if not line.endswith(b"\n"):
                 if not line:
                     raise ValueError("Multipart body ends inside part headers")
-                raise ValueError("Multipart part header line too long")
+                raise ValueError(f"Multipart part header line longer than {_MAX_LINE} bytes")
             line = line.rstrip(b"\r\n")
             if not line:
                 return CIMultiDictProxy(headers)
+            if len(line) > _MAX_LINE:
+                raise ValueError(f"Multipart part header line longer than {_MAX_LINE} bytes")
             count += 1
             if count > _MAX_HEADERS:
-                raise ValueError("Too many headers in a multipart part")
+                raise ValueError(f"More than {_MAX_HEADERS} header lines in a multipart part")
             text = line.decode("utf-8", "surrogateescape")
             if text[0] in " \t" and last_name is not None:
                 values = headers.popall(last_name)
                 values[-1] = f"{values[-1]} {text.strip()}"
+                if len(last_name) + len(values[-1]) > _MAX_LINE:
+                    raise ValueError(f"Folded multipart part header longer than {_MAX_LINE} bytes")
                 headers.extend((last_name, v) for v in values)
                 continue
             name, sep, value = text.partition(":")
