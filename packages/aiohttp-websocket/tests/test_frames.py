@@ -199,6 +199,20 @@ def test_a_large_header_alone_allocates_nothing_big() -> None:
     assert parser._parts == [b"abc", b"de"]
 
 
+@pytest.mark.parametrize("masked", [False, True])
+def test_large_frame_pieces_do_not_alias_the_callers_buffer(masked: bool) -> None:
+    # Pieces of a large frame are kept until its end: a bytearray the caller
+    # reuses afterwards must not change what was received.
+    payload = os.urandom(40_000)
+    wire = build_frame(OP_BINARY, payload, mask=b"\x01\x02\x03\x04" if masked else None)
+    parser = FrameParser(masked)
+    buffer = bytearray(wire)
+    assert parser.feed(memoryview(buffer)[:20_000]) == []
+    assert parser.feed(memoryview(buffer)[20_000:30_000]) == []
+    buffer[:30_000] = bytes(30_000)
+    assert parser.feed(wire[30_000:]) == [(True, False, OP_BINARY, payload)]
+
+
 def test_large_fragments_still_count_towards_max_size() -> None:
     parser = FrameParser(False, max_size=80_000)
     wire = build_frame(OP_BINARY, b"a" * 40_000, fin=False)

@@ -242,6 +242,9 @@ class FrameParser:
 
     def feed(self, data: bytes) -> list[Frame]:
         """Parse as many complete frames as ``data`` and the buffered bytes hold."""
+        if type(data) is not bytes:
+            # Pieces of a large frame are kept: never a caller's reusable buffer.
+            data = bytes(data)
         if self._parts is not None:
             return self._feed_payload(data)
         buf = self._buf
@@ -265,8 +268,6 @@ class FrameParser:
         """
         parts = self._parts
         assert parts is not None
-        if type(data) is not bytes:
-            data = bytes(data)
         size = len(data)
         left = self._left
         take = left if left < size else size
