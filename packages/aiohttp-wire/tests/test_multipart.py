@@ -993,3 +993,18 @@ async def test_huge_part_read_chunk_by_chunk_keeps_the_window_small() -> None:
     producer = asyncio.create_task(produce())
     assert await asyncio.wait_for(consume(), 20) == [total, 6]
     await asyncio.wait_for(producer, 5)
+
+
+async def test_long_preamble_line_is_skipped_in_pieces() -> None:
+    # A delimiter counts only at a line start, even when a long line is read in pieces.
+    # The first "--b" starts a 1024-byte piece of its line, the second is mid-piece.
+    body = b"x" * 102_400 + b"--b\r\n" + b"y" * 1000 + b"--b\r\n\r\n--b\r\n\r\nv\r\n--b--"
+    reader = _mixed(body, chunk=4096)
+    assert await asyncio.wait_for(read_all(reader), 5) == [({}, b"v")]
+    assert len(reader._content._buf) <= 2**16 + 4096
+
+
+async def test_endless_preamble_ends_with_an_error() -> None:
+    reader = _mixed(b"no boundary here\r\n" * 50_000 + b"-" * 100_000)
+    with pytest.raises(ValueError, match="Could not find starting boundary"):
+        await asyncio.wait_for(reader.next(), 5)
