@@ -1008,3 +1008,25 @@ async def test_endless_preamble_ends_with_an_error() -> None:
     reader = _mixed(b"no boundary here\r\n" * 50_000 + b"-" * 100_000)
     with pytest.raises(ValueError, match="Could not find starting boundary"):
         await asyncio.wait_for(reader.next(), 5)
+
+
+async def test_last_chunk_of_a_part_carries_its_end_for_decoding() -> None:
+    # The window ends one byte short of the delimiter: the part's last bytes
+    # must wait for it, or a decoder holding "abc" would never see the end.
+    stream = make_stream(
+        b"--b\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nabc\r\n--", eof=False
+    )
+    reader = MultipartReader({"Content-Type": "multipart/mixed; boundary=b"}, stream)
+    part = await reader.next()
+    assert isinstance(part, BodyPartReader)
+
+    async def consume() -> bytes:
+        out = b""
+        while chunk := await part.read_chunk(3):
+            out += part.decode(chunk)
+        return out
+
+    task = asyncio.create_task(consume())
+    stream.feed_data(b"b--\r\n")
+    stream.feed_eof()
+    assert await asyncio.wait_for(task, 5) == b"abc"

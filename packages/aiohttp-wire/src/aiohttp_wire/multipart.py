@@ -291,7 +291,10 @@ class _PartStream:
         """Up to ``size`` bytes before ``delim``; the flag says ``delim`` was reached.
 
         The delimiter itself is consumed. The end of the stream before it is
-        an error: the body was truncated.
+        an error: the body was truncated. Bytes are handed out without the
+        flag only when the delimiter cannot start right after them, so the
+        last bytes of a part always come with the flag: decoders holding a
+        remainder see the end with data, never after an empty read.
         """
         dlen = len(delim)
         while True:
@@ -301,7 +304,7 @@ class _PartStream:
                 if idx - pos <= size:
                     return self._take(idx, dlen), True
                 return self._take(pos + size), False
-            if len(self._buf) - dlen + 1 - pos >= size:
+            if len(self._buf) - dlen - pos >= size:
                 return self._take(pos + size), False
             if not await self._fill():
                 raise ValueError("Multipart body ends without a closing boundary")
