@@ -1030,3 +1030,24 @@ async def test_last_chunk_of_a_part_carries_its_end_for_decoding() -> None:
     stream.feed_data(b"b--\r\n")
     stream.feed_eof()
     assert await asyncio.wait_for(task, 5) == b"abc"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "compressed"),
+    [
+        ("gzip", gzip.compress(b"payload" * 1000)),
+        ("deflate", zlib.compress(b"payload" * 1000)),
+        ("deflate", zlib.compress(b"payload" * 1000)[2:-4]),  # raw deflate
+    ],
+)
+@pytest.mark.parametrize("chunk", [1, 2**16])
+async def test_compressed_part_streamed_or_truncated(
+    encoding: str, compressed: bytes, chunk: int
+) -> None:
+    def part(raw: bytes) -> BodyPartReader:
+        return _part(raw + b"\r\n----:--", {"Content-Encoding": encoding})
+
+    assert await _decode_in_chunks(part(compressed), chunk) == b"payload" * 1000
+    with pytest.raises(ValueError, match="truncated"):
+        await _decode_in_chunks(part(compressed[:-10]), chunk)
+    assert await _decode_in_chunks(part(b""), chunk) == b""

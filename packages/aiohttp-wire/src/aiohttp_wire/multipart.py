@@ -388,23 +388,36 @@ class _QuotedPrintableDecoder:
 
 
 class _InflateDecoder:
-    """Incremental gzip / deflate (zlib or raw) decoding with an output bound."""
+    """Incremental gzip / deflate (zlib or raw) decoding with an output bound.
 
-    __slots__ = ("_gzip", "_obj")
+    A part that ends before its compressed stream does is an error, not a
+    silently shortened result.
+    """
+
+    __slots__ = ("_gzip", "_head", "_obj")
 
     def __init__(self, encoding: str) -> None:
         self._gzip = encoding == "gzip"
-        self._obj: Any = zlib.decompressobj(16 + zlib.MAX_WBITS) if self._gzip else None
+        self._obj: Any = None
+        # The first byte when it came alone: deflate's wrapper check needs two.
+        self._head = b""
 
     def feed(self, data: bytes, final: bool) -> bytes:
         if self._obj is None:
-            if not data:
+            data = self._head + data
+            if not data or (len(data) < 2 and not final):
+                self._head = data
                 return b""
-            # "deflate" is zlib-wrapped per RFC 9110, but raw deflate is common too.
-            zlib_header = (
-                len(data) > 1 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
-            )
-            self._obj = zlib.decompressobj(zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS)
+            self._head = b""
+            if self._gzip:
+                wbits = 16 + zlib.MAX_WBITS
+            else:
+                # "deflate" is zlib-wrapped per RFC 9110, but raw deflate is common too.
+                wrapped = (
+                    len(data) > 1 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+                )
+                wbits = zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS
+            self._obj = zlib.decompressobj(wbits)
         try:
             out: bytes = self._obj.decompress(data, DEFAULT_MAX_DECOMPRESS_SIZE)
         except zlib.error as exc:
@@ -413,6 +426,8 @@ class _InflateDecoder:
             raise DecompressSizeError(
                 f"Decompressed part exceeds the limit of {DEFAULT_MAX_DECOMPRESS_SIZE} bytes"
             )
+        if final and not self._obj.eof:
+            raise ValueError("Compressed multipart part is truncated")
         return out
 
 
