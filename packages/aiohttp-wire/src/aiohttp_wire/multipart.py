@@ -13,15 +13,17 @@ violation raises :class:`ValueError` with a message naming it:
 * header fields per part: 128 lines, like the HTTP head's ``max_headers``;
 * a preamble, epilogue or boundary line is read 1024 bytes at a time;
 * ``BodyPartReader.readline()``: 64 KiB per line;
-* nesting: 32 levels of ``multipart/*`` parts;
-* a body that ends before its closing boundary is an error, never a hang.
+* nesting: 32 levels of readers, the body's own reader included;
+* a body that ends inside a part, its headers or its preamble is an error,
+  never a hang (a last delimiter lacking its ``--`` still closes the body).
 
 Decoding a part with :meth:`BodyPartReader.decode` is incremental: base64
 keeps under four bytes between calls and raises :class:`ValueError` on
 invalid data; quoted-printable keeps at most one line (cut at 64 KiB) and
 decodes malformed ``=`` escapes literally (RFC 2045 section 6.7); one call
 inflates at most ``DEFAULT_MAX_DECOMPRESS_SIZE`` (32 MiB) of a gzip or
-deflate part, beyond that :class:`DecompressSizeError`.
+deflate part, beyond that :class:`DecompressSizeError`, and a compressed part
+cut short raises :class:`ValueError`.
 
 There is no limit on the total size: the reader consumes a
 :class:`StreamReader` whose producer is in charge of it. ``Request.post()``
