@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from multidict import CIMultiDict
 
@@ -263,6 +263,11 @@ def test_multipart_roundtrip(
     parts: list[tuple[bytes, str, str | None, bool]],
     block: int,
 ) -> None:
+    # RFC 2046: a body part must not contain its delimiter; writers pick boundaries that way.
+    delimiter = b"\r\n--" + boundary.encode()
+    for data, *_ in parts:
+        assume(delimiter not in b"\r\n" + data + b"\r\n")
+
     async def run() -> list[tuple[bytes, str, str | None, str | None]]:
         writer = MultipartWriter(subtype, boundary=boundary)
         for data, ctype, name, with_file in parts:
