@@ -142,3 +142,17 @@ def test_ws_message_type_error_is_the_websocket_layers_class() -> None:
     assert ce.WSMessageTypeError is WSMessageTypeError
     assert "WSMessageTypeError" in ce.__all__
     assert issubclass(ce.WSMessageTypeError, TypeError)
+
+
+def test_response_error_code_is_a_deprecated_alias_of_status() -> None:
+    info: Any = SimpleNamespace(real_url=URL("http://h"))
+    with pytest.warns(DeprecationWarning, match="code"):
+        err = ce.ClientResponseError(info, (), code=418)
+    assert err.status == 418
+    with pytest.warns(DeprecationWarning, match="code"):
+        assert err.code == 418
+    with pytest.warns(DeprecationWarning, match="code"):
+        err.code = 500
+    assert err.status == 500
+    with pytest.raises(ValueError, match="code is deprecated"):
+        ce.ClientResponseError(info, (), code=1, status=2)

@@ -41,7 +41,7 @@ from .client_exceptions import (
 )
 from .client_middlewares import ClientMiddlewareType, build_client_middlewares
 from .client_reqrep import ClientRequest, ClientResponse, Fingerprint, as_payload
-from .connector import BaseConnector, TCPConnector
+from .connector import BaseConnector, TCPConnector, _merge_ssl_params
 from .cookiejar import CookieJar
 from .proxy_env import get_env_proxy_for_url
 from .tracing import Trace, TraceConfig
@@ -232,6 +232,24 @@ class _WSRequestContextManager:
         await self._resp.close()
 
 
+def _legacy_timeout(
+    timeout: ClientTimeout, read_timeout: float | None, conn_timeout: float | None
+) -> ClientTimeout:
+    """Build the ``ClientTimeout`` the deprecated ``read_timeout``/``conn_timeout`` describe."""
+    if timeout is not _SENTINEL:
+        raise ValueError(
+            f"read_timeout and conn_timeout cannot be used together with timeout={timeout!r}; "
+            "use timeout=ClientTimeout(...) alone"
+        )
+    warnings.warn(
+        "read_timeout and conn_timeout are deprecated, use timeout=ClientTimeout(...)",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    total = None if read_timeout is _SENTINEL else read_timeout
+    return ClientTimeout(total=total, connect=conn_timeout)
+
+
 class ClientSession:
     """A set of defaults and a connection pool for making many requests."""
 
@@ -291,6 +309,8 @@ class ClientSession:
         cookie_jar: AbstractCookieJar | None = None,
         connector_owner: bool = True,
         raise_for_status: bool | Callable[[ClientResponse], Awaitable[None]] = False,
+        read_timeout: float | None = _SENTINEL,
+        conn_timeout: float | None = None,
         timeout: ClientTimeout = _SENTINEL,
         auto_decompress: bool = True,
         trust_env: bool = False,
@@ -304,6 +324,7 @@ class ClientSession:
         fallback_charset_resolver: Callable[[ClientResponse, bytes], str] = (
             _default_charset_resolver
         ),
+        ssl_shutdown_timeout: float | None = _SENTINEL,
     ) -> None:
         if base_url is None or isinstance(base_url, URL):
             self._base_url: URL | None = base_url
@@ -320,6 +341,14 @@ class ClientSession:
         self._loop = loop
         if loop.get_debug():
             self._source_traceback = traceback.extract_stack(sys._getframe(1))
+        if read_timeout is not _SENTINEL or conn_timeout is not None:
+            timeout = _legacy_timeout(timeout, read_timeout, conn_timeout)
+        if ssl_shutdown_timeout is not _SENTINEL:
+            warnings.warn(
+                "ssl_shutdown_timeout is deprecated and has no effect",
+                DeprecationWarning,
+                stacklevel=2,
+            )
         if timeout is _SENTINEL or timeout is None:
             timeout = DEFAULT_TIMEOUT
         elif not isinstance(timeout, ClientTimeout):
@@ -445,12 +474,16 @@ class ClientSession:
         proxy: str | URL | None = None,
         proxy_auth: BasicAuth | None = None,
         ssl: _ssl.SSLContext | bool | Fingerprint = True,
+        verify_ssl: bool | None = None,
+        fingerprint: bytes | None = None,
+        ssl_context: _ssl.SSLContext | None = None,
         server_hostname: str | None = None,
         proxy_headers: Any = None,
         compress: int = 0,
         max_msg_size: int = 4 * 1024 * 1024,
     ) -> _WSRequestContextManager:
         """Open a WebSocket; await it or use it with ``async with``."""
+        ssl = _merge_ssl_params(ssl, verify_ssl, ssl_context, fingerprint)
         return _WSRequestContextManager(
             self._ws_connect(
                 url,
@@ -642,6 +675,9 @@ class ClientSession:
         proxy: str | URL | None = None,
         proxy_auth: BasicAuth | None = None,
         timeout: ClientTimeout | float | None = _SENTINEL,
+        verify_ssl: bool | None = None,
+        fingerprint: bytes | None = None,
+        ssl_context: _ssl.SSLContext | None = None,
         ssl: _ssl.SSLContext | bool | Fingerprint = True,
         server_hostname: str | None = None,
         proxy_headers: Any = None,
@@ -655,6 +691,8 @@ class ClientSession:
     ) -> ClientResponse:
         if self.closed:
             raise RuntimeError("Session is closed")
+        if verify_ssl is not None or fingerprint is not None or ssl_context is not None:
+            ssl = _merge_ssl_params(ssl, verify_ssl, ssl_context, fingerprint)
         if data is not None and json is not None:
             raise ValueError("data and json parameters can not be used at the same time")
         if json is not None:

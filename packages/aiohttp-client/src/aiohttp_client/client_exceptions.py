@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -66,10 +67,21 @@ class ClientResponseError(ClientError):
         request_info: RequestInfo,
         history: tuple[ClientResponse, ...],
         *,
+        code: int | None = None,
         status: int | None = None,
         message: str = "",
         headers: _Headers | None = None,
     ) -> None:
+        if code is not None:
+            if status is not None:
+                raise ValueError(
+                    "Both code and status arguments are provided; "
+                    "code is deprecated, use status instead"
+                )
+            warnings.warn(
+                "code argument is deprecated, use status instead", DeprecationWarning, stacklevel=2
+            )
+            status = code
         self.request_info = request_info
         self.status = 0 if status is None else status
         self.message = message
@@ -77,6 +89,21 @@ class ClientResponseError(ClientError):
         self.history = history
         super().__init__(request_info)
         self.args = (request_info, history)
+
+    @property
+    def code(self) -> int:
+        """Deprecated alias of ``status``."""
+        warnings.warn(
+            "code property is deprecated, use status instead", DeprecationWarning, stacklevel=2
+        )
+        return self.status
+
+    @code.setter
+    def code(self, value: int) -> None:
+        warnings.warn(
+            "code property is deprecated, use status instead", DeprecationWarning, stacklevel=2
+        )
+        self.status = value
 
     def __str__(self) -> str:
         url = self.request_info.real_url if self.request_info is not None else None

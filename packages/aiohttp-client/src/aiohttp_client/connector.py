@@ -688,7 +688,14 @@ class TCPConnector(BaseConnector):
         happy_eyeballs_delay: float | None = 0.25,
         interleave: int | None = None,
         socket_factory: SocketFactoryType | None = None,
+        ssl_shutdown_timeout: float | object | None = sentinel,
     ) -> None:
+        if ssl_shutdown_timeout is not sentinel:
+            warnings.warn(
+                "ssl_shutdown_timeout is deprecated and has no effect",
+                DeprecationWarning,
+                stacklevel=2,
+            )
         super().__init__(
             keepalive_timeout=keepalive_timeout,
             force_close=force_close,

@@ -75,9 +75,13 @@ class ThreadedResolver(AbstractResolver):
 class AsyncResolver(AbstractResolver):
     """Resolves with aiodns (c-ares); raises ``RuntimeError`` when aiodns is missing."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop | None = None, *args: Any, **kwargs: Any
+    ) -> None:
         if aiodns is None:
             raise RuntimeError("Resolver requires aiodns library")
+        if loop is not None:
+            kwargs["loop"] = loop
         self._resolver = aiodns.DNSResolver(*args, **kwargs)
 
     async def resolve(
