@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 from typing import Any
+from unittest import mock
 
 import pytest
 from multidict import CIMultiDict
@@ -14,6 +16,7 @@ from aiohttp_server.web_exceptions import HTTPRequestEntityTooLarge, HTTPUnsuppo
 from aiohttp_server.web_request import FileField
 from aiohttp_wire.helpers import ETag
 from aiohttp_wire.http_version import HttpVersion10
+from aiohttp_wire.streams import StreamReader
 
 RequestFactory = Any
 
@@ -329,6 +332,18 @@ async def test_post_multipart_errors(make_request: RequestFactory) -> None:
     req = make_request("POST", "/", _MULTIPART, body=big_field, client_max_size=100)
     with pytest.raises(HTTPRequestEntityTooLarge):
         await req.post()
+
+
+async def test_post_refuses_a_huge_text_field_before_it_ends(
+    make_request: RequestFactory,
+) -> None:
+    """The 413 comes while the field is still arriving: it is never buffered whole."""
+    req = make_request("POST", "/", _MULTIPART, body=b"", client_max_size=100)
+    stream = StreamReader(mock.Mock(), 2**16, loop=asyncio.get_running_loop())
+    stream.feed_data(b'--B\r\nContent-Disposition: form-data; name="f"\r\n\r\n' + b"x" * 200_000)
+    req._payload = stream  # no end in sight: the field's end never arrives
+    with pytest.raises(HTTPRequestEntityTooLarge):
+        await asyncio.wait_for(req.post(), 5)
 
 
 async def test_state_mapping(make_request: RequestFactory) -> None:

@@ -528,10 +528,17 @@ class BaseRequest(MutableMapping[str, Any]):
                     ),
                 )
             else:
-                value = await field.read(decode=True)
-                size += len(value)
-                if 0 < max_size < size:
-                    raise HTTPRequestEntityTooLarge(max_size=max_size, actual_size=size)
+                # Counted as it arrives: one huge text field must not be buffered whole
+                # before the 413.
+                value = bytearray()
+                chunk = await field.read_chunk(size=2**16)
+                while chunk:
+                    chunk = field.decode(chunk)
+                    value += chunk
+                    size += len(chunk)
+                    if 0 < max_size < size:
+                        raise HTTPRequestEntityTooLarge(max_size=max_size, actual_size=size)
+                    chunk = await field.read_chunk(size=2**16)
                 if field_ct is None or field_ct.startswith("text/"):
                     charset = field.get_charset(default="utf-8")
                     out.add(name, value.decode(charset))
