@@ -406,3 +406,17 @@ async def test_body_after_release(stdlib_server: URL) -> None:
         resp.close()
         with pytest.raises(ClientConnectionError, match="Connection closed"):
             await resp.read()
+
+
+async def test_middleware_replaces_the_body_with_update_body(stdlib_server: URL) -> None:
+    async def swap(req: ClientRequest, handler: Any) -> ClientResponse:
+        await req.update_body(b"replaced by the middleware")
+        return await handler(req)  # type: ignore[no-any-return]
+
+    async with asyncio.timeout(10), ClientSession(middlewares=(swap,)) as session:
+        async with session.post(stdlib_server / "echo", data=b"original") as resp:
+            data = await resp.json()
+            with pytest.warns(DeprecationWarning, match="url"):
+                assert resp.url_obj == resp.url
+    assert data["body"] == "replaced by the middleware"
+    assert _headers(data)["content-length"] == "26"

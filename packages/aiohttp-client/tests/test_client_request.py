@@ -315,3 +315,39 @@ async def test_response_content_disposition_is_a_content_disposition() -> None:
     assert disposition.type == "attachment"
     assert disposition.filename == "\u20ac.txt"
     assert disposition.parameters["size"] == "3"
+
+
+async def test_update_body_closes_the_old_payload_and_reframes() -> None:
+    closed = []
+
+    class Tracked(payload.BytesPayload):
+        async def close(self) -> None:
+            closed.append(True)
+            await super().close()
+
+    old = Tracked(b"old body")
+    req = ClientRequest("POST", URL("http://h/"), data=old)
+    assert req.headers["Content-Length"] == "8"
+    await req.update_body(b"a longer new body")
+    assert closed == [True]
+    assert req.headers["Content-Length"] == "17"
+    assert req.body is not None and req.body.size == 17
+    await req.update_body(None)
+    assert req.body is None
+    assert req.headers["Content-Length"] == "0"
+
+
+async def test_update_body_keeps_a_chunked_request_chunked() -> None:
+    req = ClientRequest("POST", URL("http://h/"), data=b"x", chunked=True)
+    await req.update_body(b"yz")
+    assert req.headers["Transfer-Encoding"] == "chunked"
+    assert "Content-Length" not in req.headers
+    assert req.body is not None and req.body.size == 2
+
+
+async def test_update_version_accepts_strings() -> None:
+    req = ClientRequest("GET", URL("http://h/"))
+    req.update_version("1.0")
+    assert req.version == HttpVersion10
+    with pytest.raises(ValueError, match="http version"):
+        req.update_version("one")

@@ -454,6 +454,33 @@ class ClientRequest:
                     continue
                 self.headers[key] = value
 
+    async def update_body(self, body: Any) -> None:
+        """Replace the body (e.g. in a middleware): close the old payload, redo the framing.
+
+        ``None`` clears the body. A chunked request stays chunked; otherwise the
+        ``Content-Length`` is recomputed for the new body.
+        """
+        old = self.body
+        if old is not None and old is not body:
+            await old.close()
+        self.body = None
+        if "chunked" in self.headers.get(hdrs.TRANSFER_ENCODING, "").lower():
+            self.update_body_from_data(body)
+            return
+        self.headers.popall(hdrs.CONTENT_LENGTH, None)
+        self.update_body_from_data(body)
+        self.update_transfer_encoding()
+
+    def update_version(self, version: HttpVersion | str) -> None:
+        """Set the HTTP version, given as ``HttpVersion`` or a ``"1.1"`` string."""
+        if isinstance(version, str):
+            parts = version.split(".", 1)
+            try:
+                version = HttpVersion(int(parts[0]), int(parts[1]))
+            except (ValueError, IndexError):
+                raise ValueError(f"Can not parse http version number: {version}") from None
+        self.version = version
+
     def update_expect_continue(self, expect: bool = False) -> None:
         """Arrange to wait for ``100 Continue`` before sending the body."""
         if expect:
@@ -679,6 +706,12 @@ class ClientResponse:
     def real_url(self) -> URL:
         """The requested URL, fragment included."""
         return self._real_url
+
+    @property
+    def url_obj(self) -> URL:
+        """Deprecated alias of ``url``."""
+        warnings.warn("Deprecated, use .url #1654", DeprecationWarning, stacklevel=2)
+        return self._url
 
     @property
     def host(self) -> str:
