@@ -211,6 +211,35 @@ class _SampleCase(AioHTTPTestCase):
         assert isinstance(self.client.session, ClientSession)
 
 
+class _LegacyHooksCase(AioHTTPTestCase):
+    events: list[str] = []
+
+    async def get_application(self) -> web.Application:
+        return make_app()
+
+    async def setUpAsync(self) -> None:
+        await super().setUpAsync()
+        self.events.append(f"setup client={self.client is not None}")
+
+    async def tearDownAsync(self) -> None:
+        self.events.append("teardown")
+        await super().tearDownAsync()
+
+    async def test_index(self) -> None:
+        resp = await self.client.request("GET", "/")
+        assert resp.status == 200
+        self.events.append("test")
+
+
+def test_aiohttp_test_case_runs_the_pre_3_8_hooks() -> None:
+    _LegacyHooksCase.events.clear()  # pytest may also have run the case on its own
+    result = unittest.TestResult()
+    unittest.defaultTestLoader.loadTestsFromTestCase(_LegacyHooksCase).run(result)
+    assert result.errors == []
+    assert result.failures == []
+    assert _LegacyHooksCase.events == ["setup client=True", "test", "teardown"]
+
+
 def test_aiohttp_test_case_runs_under_unittest() -> None:
     result = unittest.TestResult()
     unittest.defaultTestLoader.loadTestsFromTestCase(_SampleCase).run(result)

@@ -469,16 +469,24 @@ class AioHTTPTestCase(IsolatedAsyncioTestCase):
 
     async def asyncSetUp(self) -> None:
         self.loop = asyncio.get_running_loop()
+        await self.setUpAsync()
+
+    async def setUpAsync(self) -> None:
+        """Build ``app``, ``server`` and ``client`` (the pre-3.8 hook, kept for overrides)."""
         self.app = await self.get_application()
         self.server = await self.get_server(self.app)
         self.client = await self.get_client(self.server)
         await self.client.start_server()
 
     async def asyncTearDown(self) -> None:
+        await self.tearDownAsync()
+
+    async def tearDownAsync(self) -> None:
+        """Close the client and server (the pre-3.8 hook, kept for overrides)."""
         await self.client.close()
 
 
-def unittest_run_loop(func: Callable[..., _T]) -> Callable[..., _T]:
+def unittest_run_loop(func: Callable[..., _T], *args: Any, **kwargs: Any) -> Callable[..., _T]:
     """No longer needed: ``AioHTTPTestCase`` runs ``async def`` tests itself."""
     warnings.warn(
         "Decorator `@unittest_run_loop` is no longer needed in aiohttp 3.8+",
