@@ -149,7 +149,7 @@ SURFACE: dict[str, list[tuple[str, list[str] | str]]] = {
     "http_exceptions": [(f"{W}.http_exceptions", "*")],
     "http_parser": [(f"{W}.http_parser", "*")],
     "http_websocket": [
-        (f"{WS}.models", [*_WS_MODELS, "WSMessageTypeError"]),
+        (f"{WS}.models", [*_WS_MODELS, "WSMessageTypeError", "WSHandshakeError"]),
         (f"{WS}.connection", ["WebSocketReader", "WebSocketWriter"]),
         (f"{WS}.handshake", ["WS_KEY"]),
         (f"{WS}.deflate", ["ws_ext_gen", "ws_ext_parse"]),

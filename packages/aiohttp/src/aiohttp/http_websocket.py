@@ -8,6 +8,7 @@ from aiohttp_websocket.models import (
     WS_CLOSED_MESSAGE as WS_CLOSED_MESSAGE,
     WS_CLOSING_MESSAGE as WS_CLOSING_MESSAGE,
     WSMessageTypeError as WSMessageTypeError,
+    WSHandshakeError as WSHandshakeError,
 )
 from aiohttp_websocket.connection import (
     WebSocketReader as WebSocketReader,
@@ -29,6 +30,7 @@ __all__ = [
     "WS_CLOSED_MESSAGE",
     "WS_CLOSING_MESSAGE",
     "WSMessageTypeError",
+    "WSHandshakeError",
     "WebSocketReader",
     "WebSocketWriter",
     "WS_KEY",
