@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from aiohttp_client.client import ClientSession, ClientTimeout
+from aiohttp_client.client_exceptions import WSServerHandshakeError
 from aiohttp_client.connector import TCPConnector
 from conftest import Nginx
 
@@ -57,13 +58,19 @@ async def test_request_verify_ssl_with_ssl_is_an_error(nginx: Nginx) -> None:
             await session.get("/small.txt", verify_ssl=False, ssl=False)
 
 
-async def test_ws_connect_takes_the_deprecated_ssl_arguments() -> None:
-    async with ClientSession() as session:
+async def test_ws_connect_takes_the_deprecated_ssl_arguments(nginx: Nginx) -> None:
+    async with asyncio.timeout(10), ClientSession() as session:
         with (
             pytest.warns(DeprecationWarning, match="verify_ssl"),
             pytest.raises(ValueError, match="exclusive"),
         ):
-            session.ws_connect("wss://127.0.0.1:1/", verify_ssl=False, ssl=False)
-        with pytest.warns(DeprecationWarning, match="fingerprint"):
-            ctx = session.ws_connect("wss://127.0.0.1:1/", fingerprint=b"\0" * 32)
-        ctx._coro.close()
+            await session.ws_connect("wss://127.0.0.1:1/", verify_ssl=False, ssl=False)
+        # verify_ssl=False gets through nginx's untrusted certificate: the plain
+        # HTTP reply to the upgrade is then the handshake error.
+        url = nginx.tls_url.with_scheme("wss") / "missing"
+        with (
+            pytest.warns(DeprecationWarning, match="verify_ssl"),
+            pytest.raises(WSServerHandshakeError) as info,
+        ):
+            await session.ws_connect(url, verify_ssl=False)
+        assert info.value.status == 404

@@ -483,7 +483,6 @@ class ClientSession:
         max_msg_size: int = 4 * 1024 * 1024,
     ) -> _WSRequestContextManager:
         """Open a WebSocket; await it or use it with ``async with``."""
-        ssl = _merge_ssl_params(ssl, verify_ssl, ssl_context, fingerprint)
         return _WSRequestContextManager(
             self._ws_connect(
                 url,
@@ -501,6 +500,9 @@ class ClientSession:
                 proxy=proxy,
                 proxy_auth=proxy_auth,
                 ssl=ssl,
+                verify_ssl=verify_ssl,
+                fingerprint=fingerprint,
+                ssl_context=ssl_context,
                 server_hostname=server_hostname,
                 proxy_headers=proxy_headers,
                 compress=compress,
@@ -512,30 +514,35 @@ class ClientSession:
         self,
         url: str | URL,
         *,
-        method: str,
-        protocols: Iterable[str],
-        timeout: Any,
-        receive_timeout: float | None,
-        autoclose: bool,
-        autoping: bool,
-        heartbeat: float | None,
-        auth: BasicAuth | None,
-        origin: str | None,
-        params: Any,
-        headers: Any,
-        proxy: str | URL | None,
-        proxy_auth: BasicAuth | None,
-        ssl: _ssl.SSLContext | bool | Fingerprint,
-        server_hostname: str | None,
-        proxy_headers: Any,
-        compress: int,
-        max_msg_size: int,
+        method: str = hdrs.METH_GET,
+        protocols: Iterable[str] = (),
+        timeout: Any = _SENTINEL,
+        receive_timeout: float | None = None,
+        autoclose: bool = True,
+        autoping: bool = True,
+        heartbeat: float | None = None,
+        auth: BasicAuth | None = None,
+        origin: str | None = None,
+        params: Any = None,
+        headers: Any = None,
+        proxy: str | URL | None = None,
+        proxy_auth: BasicAuth | None = None,
+        ssl: _ssl.SSLContext | bool | Fingerprint = True,
+        verify_ssl: bool | None = None,
+        fingerprint: bytes | None = None,
+        ssl_context: _ssl.SSLContext | None = None,
+        server_hostname: str | None = None,
+        proxy_headers: Any = None,
+        compress: int = 0,
+        max_msg_size: int = 4 * 1024 * 1024,
     ) -> Any:
         from aiohttp_websocket.deflate import ws_ext_gen, ws_ext_parse
         from aiohttp_websocket.handshake import make_ws_key, ws_accept
 
         from .client_ws import DEFAULT_WS_CLIENT_TIMEOUT, ClientWebSocketResponse, ClientWSTimeout
 
+        if verify_ssl is not None or fingerprint is not None or ssl_context is not None:
+            ssl = _merge_ssl_params(ssl, verify_ssl, ssl_context, fingerprint)
         if timeout is _SENTINEL:
             ws_timeout = DEFAULT_WS_CLIENT_TIMEOUT
             if receive_timeout is not None:
