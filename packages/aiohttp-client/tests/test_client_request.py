@@ -351,3 +351,14 @@ async def test_update_version_accepts_strings() -> None:
     assert req.version == HttpVersion10
     with pytest.raises(ValueError, match="http version"):
         req.update_version("one")
+
+
+@pytest.mark.parametrize("method", ["GE T", "GET\r\n", "", "G(ET)"])
+async def test_method_must_be_a_token(method: str) -> None:
+    with pytest.raises(ValueError, match="non-token"):
+        ClientRequest(method, URL("http://h/"))
+
+
+async def test_extension_methods_are_tokens() -> None:
+    assert ClientRequest("propfind", URL("http://h/")).method == "PROPFIND"
+    assert ClientRequest("M-SEARCH", URL("http://h/")).method == "M-SEARCH"

@@ -71,6 +71,8 @@ _GET_METHODS = frozenset(
 _JSON_RE = re.compile(r"^(?:application/|[\w.-]+/[\w.+-]+?\+)json$")
 _LINK_SPLIT_RE = re.compile(r",(?=\s*<)")
 _LINK_RE = re.compile(r"^\s*<(.*)>(.*)$")
+# RFC 9110 section 5.6.2: a method is a token.
+_METHOD_TOKEN_RE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _LINK_PARAM_RE = re.compile(r"\s*;\s*([^\s=;]+)\s*(?:=\s*(\"[^\"]*\"|[^\s;]*))?")
 USER_AGENT = f"Python/{sys.version_info[0]}.{sys.version_info[1]} aiohttp/3.13.3"
 _EXPECT_100 = "100-continue"
@@ -220,6 +222,8 @@ class ClientRequest:
             url = url.extend_query(params)
         self.original_url = url
         self.url = url.with_fragment(None) if url.raw_fragment else url
+        if _METHOD_TOKEN_RE.fullmatch(method) is None:
+            raise ValueError(f"Method cannot contain non-token characters {method!r}")
         self.method = method.upper()
         self.chunked = chunked
         self.compress = compress
