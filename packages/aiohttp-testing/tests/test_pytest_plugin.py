@@ -319,3 +319,41 @@ async def test_client(aiohttp_client, fast):
     )
     result = _run(pytester, "-p", "no:asyncio", "--aiohttp-fast")
     result.assert_outcomes(passed=1)
+
+
+def test_deprecated_fixture_names_still_work(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_old="""
+import pytest
+
+from aiohttp_server import web
+
+pytest_plugins = ["aiohttp_testing.pytest_plugin"]
+
+
+async def hello(request):
+    return web.Response(text="old")
+
+
+def make_app():
+    app = web.Application()
+    app.router.add_get("/", hello)
+    return app
+
+
+@pytest.mark.filterwarnings("error::DeprecationWarning")
+def test_unused_port_warns(request):
+    with pytest.raises(DeprecationWarning, match="aiohttp_unused_port"):
+        request.getfixturevalue("unused_port")
+
+
+async def test_old_names(test_client, test_server, raw_test_server, unused_port):
+    assert 0 < unused_port() < 65536
+    client = await test_client(await test_server(make_app()))
+    assert await (await client.get("/")).text() == "old"
+    raw = await test_client(await raw_test_server(hello))
+    assert await (await raw.get("/")).text() == "old"
+"""
+    )
+    result = _run(pytester, "-p", "no:asyncio", "-W", "ignore::DeprecationWarning")
+    result.assert_outcomes(passed=2)

@@ -32,7 +32,9 @@ from .test_utils import (
     TestClient,
     TestServer,
     loop_context,
-    unused_port,
+)
+from .test_utils import (
+    unused_port as _unused_port,
 )
 
 __all__ = [
@@ -52,6 +54,10 @@ __all__ = [
     "pytest_fixture_setup",
     "pytest_generate_tests",
     "pytest_pyfunc_call",
+    "raw_test_server",
+    "test_client",
+    "test_server",
+    "unused_port",
 ]
 
 
@@ -260,7 +266,7 @@ def pytest_fixture_setup(
 @pytest.fixture
 def aiohttp_unused_port() -> Callable[[], int]:
     """A function returning a free loopback port."""
-    return unused_port
+    return _unused_port
 
 
 @pytest.fixture
@@ -347,3 +353,37 @@ def aiohttp_client(
             await clients.pop().close()
 
     loop.run_until_complete(finalize())
+
+
+def _renamed(old: str, new: str) -> None:
+    warnings.warn(
+        f"Deprecated, use {new} fixture instead of {old}", DeprecationWarning, stacklevel=2
+    )
+
+
+@pytest.fixture
+def unused_port(aiohttp_unused_port: Callable[[], int]) -> Callable[[], int]:
+    """Deprecated alias of ``aiohttp_unused_port``."""
+    _renamed("unused_port", "aiohttp_unused_port")
+    return aiohttp_unused_port
+
+
+@pytest.fixture
+def test_server(aiohttp_server: AiohttpServer) -> AiohttpServer:
+    """Deprecated alias of ``aiohttp_server``."""
+    _renamed("test_server", "aiohttp_server")
+    return aiohttp_server
+
+
+@pytest.fixture
+def raw_test_server(aiohttp_raw_server: AiohttpRawServer) -> AiohttpRawServer:
+    """Deprecated alias of ``aiohttp_raw_server``."""
+    _renamed("raw_test_server", "aiohttp_raw_server")
+    return aiohttp_raw_server
+
+
+@pytest.fixture
+def test_client(aiohttp_client: AiohttpClient) -> AiohttpClient:
+    """Deprecated alias of ``aiohttp_client``."""
+    _renamed("test_client", "aiohttp_client")
+    return aiohttp_client

@@ -17,6 +17,10 @@ from aiohttp_testing.pytest_plugin import (
     pytest_fixture_setup as pytest_fixture_setup,
     pytest_generate_tests as pytest_generate_tests,
     pytest_pyfunc_call as pytest_pyfunc_call,
+    raw_test_server as raw_test_server,
+    test_client as test_client,
+    test_server as test_server,
+    unused_port as unused_port,
 )
 
 __all__ = [
@@ -36,4 +40,8 @@ __all__ = [
     "pytest_fixture_setup",
     "pytest_generate_tests",
     "pytest_pyfunc_call",
+    "raw_test_server",
+    "test_client",
+    "test_server",
+    "unused_port",
 ]
