@@ -105,6 +105,7 @@ GUARD = 15.0
 GUNICORN_APP = textwrap.dedent(
     """
     import os
+    import sys
 
     from aiohttp_server import web
 
@@ -118,7 +119,9 @@ GUNICORN_APP = textwrap.dedent(
 
 
     async def on_cleanup(app):
-        print("cleanup", os.getpid(), flush=True)
+        # One write per line: the two workers share the pipe, and print() writes in pieces.
+        sys.stdout.write(f"cleanup {os.getpid()}\\n")
+        sys.stdout.flush()
 
 
     async def create_app():
