@@ -100,3 +100,16 @@ def respond(status: str, headers: list[tuple[str, str]], body: bytes = b"") -> b
     """Serialise a response the simple way, for raw handlers."""
     lines = [f"HTTP/1.1 {status}"] + [f"{k}: {v}" for k, v in headers]
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Copy ``reader`` into ``writer`` until EOF, then close it (one direction of a tunnel)."""
+    try:
+        while data := await reader.read(65536):
+            writer.write(data)
+            await writer.drain()
+    except ConnectionError:
+        pass
+    finally:
+        with contextlib.suppress(Exception):
+            writer.close()

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import trustme
+from client_peers import pipe
 from multidict import CIMultiDict
 from yarl import URL
 
@@ -80,18 +81,6 @@ class Proxy:
         self.port = 0
         self.tasks: set[asyncio.Task[None]] = set()
 
-    @staticmethod
-    async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while data := await reader.read(65536):
-                writer.write(data)
-                await writer.drain()
-        except ConnectionError:
-            pass
-        finally:
-            with contextlib.suppress(Exception):
-                writer.close()
-
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             head = await reader.readuntil(b"\r\n\r\n")
@@ -118,8 +107,8 @@ class Proxy:
             assert url.host is not None and url.port is not None
             up_reader, up_writer = await asyncio.open_connection(url.host, url.port)
             up_writer.write(head)
-        t1 = asyncio.create_task(self._pipe(reader, up_writer))
-        t2 = asyncio.create_task(self._pipe(up_reader, writer))
+        t1 = asyncio.create_task(pipe(reader, up_writer))
+        t2 = asyncio.create_task(pipe(up_reader, writer))
         self.tasks.update((t1, t2))
         await asyncio.gather(t1, t2)
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ssl
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 import trustme
+from client_peers import pipe
 from yarl import URL
 
 from aiohttp_client.client import ClientSession
@@ -27,18 +27,6 @@ class Proxy:
         self.server: asyncio.Server | None = None
         self.port = 0
         self.tasks: set[asyncio.Task[None]] = set()
-
-    @staticmethod
-    async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while data := await reader.read(65536):
-                writer.write(data)
-                await writer.drain()
-        except ConnectionError:
-            pass
-        finally:
-            with contextlib.suppress(Exception):
-                writer.close()
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -65,8 +53,8 @@ class Proxy:
             assert url.host is not None and url.port is not None
             up_reader, up_writer = await asyncio.open_connection(url.host, url.port)
             up_writer.write(head)
-        t1 = asyncio.create_task(self._pipe(reader, up_writer))
-        t2 = asyncio.create_task(self._pipe(up_reader, writer))
+        t1 = asyncio.create_task(pipe(reader, up_writer))
+        t2 = asyncio.create_task(pipe(up_reader, writer))
         self.tasks.update((t1, t2))
         await asyncio.gather(t1, t2)
 
