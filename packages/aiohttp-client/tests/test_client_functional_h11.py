@@ -251,3 +251,69 @@ async def test_301_302_keep_a_put_body_and_turn_a_post_into_a_bodiless_get(
     ]
     get_headers = dict(requests[5][0].headers)
     assert b"content-type" not in get_headers
+
+
+def _h11_early_answer_app(requests: list[tuple[int, bytes]]) -> object:
+    """Answer ``200`` as soon as the head arrives, then read the rest of the body."""
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        conn = h11.Connection(h11.SERVER)
+        port = writer.get_extra_info("peername")[1]
+        while True:
+            body = b""
+            while True:
+                event = conn.next_event()
+                if event is h11.NEED_DATA:
+                    data = await reader.read(65536)
+                    conn.receive_data(data)
+                    if not data and conn.their_state is not h11.DONE:
+                        return
+                    continue
+                if isinstance(event, h11.Request):
+                    out = conn.send(
+                        h11.Response(status_code=200, headers=[("Content-Length", "0")])
+                    )
+                    writer.write(out + conn.send(h11.EndOfMessage()))
+                    await writer.drain()
+                elif isinstance(event, h11.Data):
+                    body += event.data
+                elif isinstance(event, (h11.EndOfMessage, h11.ConnectionClosed)):
+                    break
+            requests.append((port, body))
+            if conn.our_state is not h11.DONE or conn.their_state is not h11.DONE:
+                return
+            conn.start_next_cycle()
+
+    return handler
+
+
+async def test_a_connection_is_not_reused_while_the_body_is_still_going_out(
+    raw_server: RawServer,
+) -> None:
+    # The response ended before the request body did: another request on the same
+    # connection would land inside the chunked body.
+    requests: list[tuple[int, bytes]] = []
+    url: URL = await raw_server.start(_h11_early_answer_app(requests))  # type: ignore[arg-type]
+    gate = asyncio.Event()
+
+    async def body() -> AsyncIterator[bytes]:
+        yield b"first part,"
+        await gate.wait()
+        yield b"second part"
+
+    async with asyncio.timeout(10), ClientSession() as session:
+        resp = await session.post(url / "upload", data=body())
+        assert resp.status == 200
+        async with session.get(url / "other") as other:
+            assert other.status == 200
+            assert await other.read() == b""
+        gate.set()
+        await resp.wait_for_close()
+        async with session.get(url / "again") as again:
+            assert await again.read() == b""
+    assert len(requests) == 3
+    by_body = {body: port for port, body in requests}
+    assert set(by_body) == {b"first part,second part", b""}
+    upload_port = by_body[b"first part,second part"]
+    assert requests[0][0] != upload_port  # "other" could not borrow the busy connection
+    assert raw_server.connections == 2  # the upload's connection went back to the pool

@@ -895,10 +895,26 @@ class ClientResponse:
             protocol = conn.protocol
             if protocol is not None and protocol.upgraded:
                 return
-            conn.release()
-            self._connection = None
+            writer = self._writer
+            if writer is not None and not writer.done():
+                # The server answered before the body finished going out: the
+                # connection is not free for another request until the writer is.
+                writer.add_done_callback(self._release_after_writer)
+            else:
+                conn.release()
+                self._connection = None
         self._closed = True
         self._cleanup_writer()
+
+    def _release_after_writer(self, writer: asyncio.Task[None]) -> None:
+        conn = self._connection
+        if conn is None:
+            return
+        self._connection = None
+        if writer.cancelled():
+            conn.close()
+        else:
+            conn.release()
 
     def _cleanup_writer(self) -> None:
         if self._writer is not None and self._writer.done():
