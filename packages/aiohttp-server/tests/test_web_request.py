@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import json
+import socket
+from collections.abc import AsyncIterator
 from typing import Any
 from unittest import mock
 
@@ -13,7 +16,9 @@ from yarl import URL
 
 from aiohttp_server.web_app import Application
 from aiohttp_server.web_exceptions import HTTPRequestEntityTooLarge, HTTPUnsupportedMediaType
-from aiohttp_server.web_request import FileField
+from aiohttp_server.web_request import FileField, Request
+from aiohttp_server.web_response import StreamResponse, json_response
+from aiohttp_server.web_runner import AppRunner, TCPSite
 from aiohttp_wire.helpers import ETag
 from aiohttp_wire.http_version import HttpVersion10
 from aiohttp_wire.streams import StreamReader
@@ -410,6 +415,131 @@ async def test_loop_is_deprecated(make_request: RequestFactory) -> None:
 
 
 async def test_host_falls_back_to_fqdn(make_request: RequestFactory) -> None:
-    import socket
-
     assert make_request("GET", "/").host == socket.getfqdn()
+
+
+@pytest.mark.parametrize(
+    ("target", "url_path"),
+    [
+        ("/a/../b", "/b"),
+        ("/a/./b", "/a/b"),
+        ("/a/b/..", "/a/"),
+        ("/a/b/.", "/a/b/"),
+        ("/../../b", "/b"),
+        ("/a/./../b/./c/.", "/b/c/"),
+        ("/.a/..b/", "/.a/..b/"),
+    ],
+)
+async def test_url_has_no_dot_segments(
+    make_request: RequestFactory, target: str, url_path: str
+) -> None:
+    """``url`` is resolved against the origin; ``path``/``rel_url`` keep the target."""
+    req = make_request("GET", target + "?q=/../x", {"Host": "h"})
+    assert req.url.raw_path == url_path
+    assert req.url.raw_query_string == "q=/../x"
+    assert req.rel_url.raw_path == target
+    assert req.path == URL(target, encoded=True).path
+
+
+class _Served:
+    """An application on 127.0.0.1:0 answering raw request bytes."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+
+    async def send(self, data: bytes) -> tuple[str, bytes]:
+        """The status line and the body the server answers to ``data``."""
+
+        async def exchange() -> bytes:
+            reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+            writer.write(data)
+            await writer.drain()
+            out = await reader.read(-1)
+            writer.close()
+            await writer.wait_closed()
+            return out
+
+        answer = await asyncio.wait_for(exchange(), 5)
+        head, _, body = answer.partition(b"\r\n\r\n")
+        return head.split(b"\r\n", 1)[0].decode(), body
+
+    async def get_json(self, target: str, headers: str = "Host: h\r\n") -> Any:
+        status, body = await self.send(
+            f"GET {target} HTTP/1.1\r\n{headers}Connection: close\r\n\r\n".encode()
+        )
+        assert status == "HTTP/1.1 200 OK", (status, body)
+        return json.loads(body)
+
+
+@pytest.fixture
+async def served() -> AsyncIterator[_Served]:
+    """Routes ``/a/b``, ``/b``, ``/x/{name}`` and a catch-all, each echoing the request."""
+
+    async def echo(request: Request) -> StreamResponse:
+        resource = request.match_info.route.resource
+        return json_response(
+            {
+                "route": resource.canonical,
+                "match": dict(request.match_info),
+                "path": request.path,
+                "raw_path": request.raw_path,
+                "rel_url": str(request.rel_url),
+                "url": str(request.url),
+                "host": request.host,
+                "cookies": dict(request.cookies),
+            }
+        )
+
+    app = Application()
+    for path in ("/a/b", "/b", "/x/{name}", "/{tail:.*}"):
+        app.router.add_get(path, echo)
+    runner = AppRunner(app)
+    await runner.setup()
+    try:
+        await TCPSite(runner, "127.0.0.1", 0).start()
+        yield _Served(runner.addresses[0][1])
+    finally:
+        await runner.cleanup()
+
+
+@pytest.mark.parametrize(
+    ("target", "route", "match", "path", "url"),
+    [
+        # Routing sees the target as sent: no segment is resolved away.
+        ("/a/../b", "/{tail}", {"tail": "a/../b"}, "/a/../b", "http://h/b"),
+        ("/a/./b", "/{tail}", {"tail": "a/./b"}, "/a/./b", "http://h/a/b"),
+        ("/../b", "/{tail}", {"tail": "../b"}, "/../b", "http://h/b"),
+        ("/a/b/..", "/{tail}", {"tail": "a/b/.."}, "/a/b/..", "http://h/a/"),
+        # Encoded dots are data: decoded in path, kept in url.
+        ("/a/%2e%2e/b", "/{tail}", {"tail": "a/../b"}, "/a/../b", "http://h/a/%2e%2e/b"),
+        ("/x/%2e%2e", "/x/{name}", {"name": ".."}, "/x/..", "http://h/x/%2e%2e"),
+        ("/a/b?q=/../x", "/a/b", {}, "/a/b", "http://h/a/b?q=/../x"),
+    ],
+)
+async def test_dot_segments_over_the_wire(
+    served: _Served, target: str, route: str, match: dict[str, str], path: str, url: str
+) -> None:
+    seen = await served.get_json(target)
+    assert seen["route"] == route
+    assert seen["match"] == match
+    assert seen["path"] == path
+    assert seen["raw_path"] == target
+    assert seen["url"] == url
+
+
+async def test_host_header_rules_over_the_wire(served: _Served) -> None:
+    """RFC 9112 section 3.2: an HTTP/1.1 request needs exactly one Host."""
+    status, body = await served.send(b"GET /b HTTP/1.1\r\nConnection: close\r\n\r\n")
+    assert status.split(" ", 1)[1] == "400 Bad Request"
+    assert b"Host" in body
+    status, _ = await served.send(b"GET http://example.com/b HTTP/1.1\r\nConnection: close\r\n\r\n")
+    assert status.split(" ", 1)[1] == "400 Bad Request"
+    status, _ = await served.send(b"GET /b HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")
+    assert status.split(" ", 1)[1] == "400 Bad Request"
+    # HTTP/1.0 may omit it: the host falls back to this machine's name.
+    status, body = await served.send(b"GET /b HTTP/1.0\r\n\r\n")
+    assert status == "HTTP/1.0 200 OK"
+    assert json.loads(body)["host"] == socket.getfqdn()
+    seen = await served.get_json("/b", "Host: Example.COM:8080\r\n")
+    assert seen["host"] == "Example.COM:8080"
+    assert seen["url"] == "http://example.com:8080/b"

@@ -20,6 +20,7 @@ from aiohttp_server.web_fileresponse import FileResponse
 from aiohttp_server.web_request import Request
 from aiohttp_server.web_response import Response, StreamResponse
 from aiohttp_server.web_urldispatcher import (
+    AbstractResource,
     DynamicResource,
     MatchInfoError,
     PlainResource,
@@ -521,3 +522,83 @@ async def test_deep_paths_resolve_from_the_deepest_key(make_request: RequestFact
     assert (await empty.resolve(make_request("GET", "/v"))).handler is handler
     miss = await empty.resolve(make_request("GET", "/v/w"))
     assert isinstance(miss.http_exception, HTTPNotFound)
+
+
+async def test_unindex_and_index_resource(make_request: RequestFactory) -> None:
+    """Unindexed resources stay listed but stop resolving; indexing brings them back."""
+    router = UrlDispatcher()
+    plain = router.add_get("/a/b", handler).resource
+    deep = router.add_get("/p/q/r/{id}", other).resource
+    catch_all = router.add_get("/{tail:.*}", other).resource
+    assert plain is not None and deep is not None and catch_all is not None
+    router.freeze()
+    router.unindex_resource(plain)
+    assert plain in router.resources()
+    mi = await router.resolve(make_request("GET", "/a/b"))
+    assert mi.route.resource is catch_all
+    with pytest.raises(ValueError, match="not indexed"):
+        router.unindex_resource(plain)
+    router.index_resource(plain)
+    assert (await router.resolve(make_request("GET", "/a/b"))).route.resource is plain
+    # Dropping the deepest key still resolves every remaining depth.
+    router.unindex_resource(deep)
+    mi = await router.resolve(make_request("GET", "/p/q/r/7"))
+    assert mi.route.resource is catch_all and mi == {"tail": "p/q/r/7"}
+    router.unindex_resource(catch_all)
+    miss = await router.resolve(make_request("GET", "/p/q/r/7"))
+    assert isinstance(miss.http_exception, HTTPNotFound)
+    router.index_resource(deep)
+    assert await router.resolve(make_request("GET", "/p/q/r/7")) == {"id": "7"}
+
+
+async def test_index_hooks_see_every_path_change(make_request: RequestFactory) -> None:
+    """A router subclass (a plugin's own index) is told of registrations and prefixes."""
+    from aiohttp_server.web_app import Application
+
+    calls: list[tuple[str, str]] = []
+
+    class Recording(UrlDispatcher):
+        def index_resource(self, resource: AbstractResource) -> None:
+            calls.append(("index", resource.canonical))
+            super().index_resource(resource)
+
+        def unindex_resource(self, resource: AbstractResource) -> None:
+            calls.append(("unindex", resource.canonical))
+            super().unindex_resource(resource)
+
+    with pytest.warns(DeprecationWarning, match="router"):
+        sub = Application(router=Recording())
+    sub.router.add_get("/x/{id}", handler)
+    assert calls == [("index", "/x/{id}")]
+    root = Application()
+    root.add_subapp("/sub", sub)
+    assert calls[1:] == [("unindex", "/x/{id}"), ("index", "/sub/x/{id}")]
+    root.freeze()
+    mi = await root.router.resolve(make_request("GET", "/sub/x/5"))
+    assert mi == {"id": "5"} and mi.handler is handler
+
+
+async def test_unindex_domain_subapp(make_request: RequestFactory) -> None:
+    from aiohttp_server.web_app import Application
+
+    root = Application()
+    sub = Application()
+    sub.router.add_get("/", handler)
+    resource = root.add_domain("example.com", sub)
+    root.router.add_get("/", other)
+    root.freeze()
+    request = make_request("GET", "/", {"Host": "example.com"})
+    assert (await root.router.resolve(request)).handler is handler
+    root.router.unindex_resource(resource)
+    assert (await root.router.resolve(request)).handler is other
+    with pytest.raises(ValueError, match="not indexed"):
+        root.router.unindex_resource(resource)
+
+
+def test_dynamic_resource_placeholder_grammar() -> None:
+    assert DynamicResource.DYN.fullmatch("{name}")
+    assert not DynamicResource.DYN.fullmatch("{1x}")
+    match = DynamicResource.DYN_WITH_RE.fullmatch(r"{id:\d+}")
+    assert match is not None and match.group("var", "re") == ("id", r"\d+")
+    assert re.fullmatch(DynamicResource.GOOD, "a.b-c")
+    assert not re.fullmatch(DynamicResource.GOOD, "a/b")

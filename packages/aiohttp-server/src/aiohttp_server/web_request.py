@@ -75,6 +75,25 @@ _FORM_TYPES: Final = frozenset({"", "application/x-www-form-urlencoded", "multip
 _EMPTY_POST: Final[MultiDictProxy[str | bytes | FileField]] = MultiDictProxy(MultiDict())
 
 
+def _remove_dot_segments(path: str) -> str:
+    """``path`` without literal ``.``/``..`` segments (RFC 3986 section 5.2.4).
+
+    ``..`` never climbs above the root; a trailing ``.`` or ``..`` leaves a
+    trailing ``/``. Percent-encoded dots are data and stay.
+    """
+    segments = path.split("/")
+    out: list[str] = []
+    for segment in segments[1:]:
+        if segment == "..":
+            if out:
+                out.pop()
+        elif segment != ".":
+            out.append(segment)
+    if segments[-1] in (".", ".."):
+        out.append("")
+    return "/" + "/".join(out)
+
+
 class BaseRequest(MutableMapping[str, Any]):
     """A request as parsed off the wire, with no routing information."""
 
@@ -291,17 +310,25 @@ class BaseRequest(MutableMapping[str, Any]):
 
     @reify
     def url(self) -> URL:
-        """The absolute URL: scheme, normalised host (lower case, IDNA) and ``rel_url``."""
+        """The absolute URL: scheme, normalised host (lower case, IDNA) and ``rel_url``.
+
+        Like a URL resolved against its origin (RFC 3986 section 5.2.4), and as
+        in aiohttp, its path has no ``.``/``..`` segments; ``path``,
+        ``rel_url`` and routing keep the target as sent.
+        """
         rel = self._rel_url
         try:
             authority = URL.build(authority=self.host).raw_authority
         except ValueError:
             # A Host yarl refuses to normalise is kept as sent.
             authority = self.host
+        path = rel.raw_path
+        if "/." in path:
+            path = _remove_dot_segments(path)
         return URL.build(
             scheme=self.scheme,
             authority=authority,
-            path=rel.raw_path,
+            path=path,
             query_string=rel.raw_query_string,
             fragment=rel.raw_fragment,
             encoded=True,

@@ -477,6 +477,11 @@ class PlainResource(Resource):
 class DynamicResource(Resource):
     """A path with ``{name}`` / ``{name:regex}`` parts."""
 
+    # The placeholder grammar, public as in aiohttp (plugins parse paths with them).
+    DYN = _DYN
+    DYN_WITH_RE = _DYN_WITH_RE
+    GOOD = _GOOD
+
     def __init__(self, path: str, *, name: str | None = None) -> None:
         super().__init__(name=name)
         self._orig_path = path
@@ -737,8 +742,10 @@ class PrefixedSubAppResource(PrefixResource):
     def _add_prefix_to_resources(self, prefix: str) -> None:
         router = self._app.router
         for resource in router.resources():
+            # The index key follows the path: take it out, move it, put it back.
+            router.unindex_resource(resource)
             resource.add_prefix(prefix)
-        router._reindex()
+            router.index_resource(resource)
 
     def url_for(self, *args: str, **kwargs: str) -> URL:
         raise RuntimeError(".url_for() is not supported by sub-application root")
@@ -1032,21 +1039,41 @@ class UrlDispatcher(AbstractRouter, Mapping[str, AbstractResource]):
             return MatchInfoError(HTTPMethodNotAllowed(request.method, allowed))
         return MatchInfoError(HTTPNotFound())
 
-    def _reindex(self) -> None:
-        """Rebuild the lookup tables (after prefixes change the paths)."""
-        self._index_table = {}
-        self._max_depth = 0
-        self._matched_subapps = []
-        for resource in self._resources:
-            self._index(resource)
+    def index_resource(self, resource: AbstractResource) -> None:
+        """Make ``resolve`` find ``resource`` under its current path.
 
-    def _index(self, resource: AbstractResource) -> None:
+        ``register_resource`` calls it. Code that changes a registered
+        resource's path (``add_prefix``) unindexes it first and indexes it
+        again afterwards, as aiohttp's router API expects.
+        """
         if isinstance(resource, MatchedSubAppResource):
             self._matched_subapps.append(resource)
-        else:
-            key = _index_key(resource)
-            self._index_table.setdefault(key, []).append(resource)
-            self._max_depth = max(self._max_depth, key.count("/"))
+            return
+        key = _index_key(resource)
+        self._index_table.setdefault(key, []).append(resource)
+        depth = key.count("/")
+        if depth > self._max_depth:
+            self._max_depth = depth
+
+    def unindex_resource(self, resource: AbstractResource) -> None:
+        """Stop ``resolve`` from finding ``resource``; ``resources()`` still lists it.
+
+        Raises ``ValueError`` for a resource that is not indexed.
+        """
+        if isinstance(resource, MatchedSubAppResource):
+            if resource not in self._matched_subapps:
+                raise ValueError(f"{resource!r} is not indexed")
+            self._matched_subapps.remove(resource)
+            return
+        key = _index_key(resource)
+        bucket = self._index_table.get(key)
+        if bucket is None or resource not in bucket:
+            raise ValueError(f"{resource!r} is not indexed")
+        bucket.remove(resource)
+        if not bucket:
+            del self._index_table[key]
+            if key.count("/") == self._max_depth:
+                self._max_depth = max((k.count("/") for k in self._index_table), default=0)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._named_resources)
@@ -1096,7 +1123,7 @@ class UrlDispatcher(AbstractRouter, Mapping[str, AbstractResource]):
                 )
             self._named_resources[name] = resource
         self._resources.append(resource)
-        self._index(resource)
+        self.index_resource(resource)
 
     def add_resource(self, path: str, *, name: str | None = None) -> Resource:
         """Get or create the resource for ``path``."""
@@ -1196,7 +1223,6 @@ class UrlDispatcher(AbstractRouter, Mapping[str, AbstractResource]):
         self._frozen = True
         for resource in self._resources:
             resource.freeze()
-        self._reindex()
 
     def add_routes(self, routes: Iterable[AbstractRouteDef]) -> list[AbstractRoute]:
         """Register route definitions (``web.get(...)``, a ``RouteTableDef`` ...)."""
