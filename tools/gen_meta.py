@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from meta_surface import INIT_SUBMODULES, SURFACE
+from meta_surface import INIT_SUBMODULES, LAZY_HOMES, SURFACE
 from workspace import ROOT
 
 __all__ = ["render", "resolve"]
@@ -60,9 +60,15 @@ def render(module: str) -> str:
     title = "aiohttp" if module == "__init__" else f"aiohttp.{module}"
     homes = ", ".join(sorted({home.split(".")[0] for home, _ in rows})) or "nothing yet"
     lines = [f'"""``{title}``: re-exports from {homes}."""']
+    lazy = [(home, names) for home, names in rows if module == "__init__" and home in LAZY_HOMES]
     if rows:
         lines.append("")
+    if lazy:
+        lines.append("from typing import TYPE_CHECKING")
+        lines.append("")
     for home, names in rows:
+        if (home, names) in lazy:
+            continue
         lines.append(f"from {home} import (")
         lines += [f"    {name} as {name}," for name in names]
         lines.append(")")
@@ -76,6 +82,26 @@ def render(module: str) -> str:
         lines.append(")")
         exported.append("hdrs")
         lines += ["", '__version__ = "3.13.3"']
+    if lazy:
+        lines += ["", "if TYPE_CHECKING:"]
+        for home, names in lazy:
+            lines.append(f"    from {home} import (")
+            lines += [f"        {name} as {name}," for name in names]
+            lines.append("    )")
+        lines += [
+            "",
+            "",
+            "def __getattr__(name: str) -> object:",
+            '    """Names of slow-to-import homes, imported on first use."""',
+        ]
+        for home, names in lazy:
+            quoted = ", ".join(f'"{name}"' for name in names)
+            lines.append(f"    if name in {{{quoted}}}:")
+            package, _, submodule = home.rpartition(".")
+            lines.append(f"        from {package} import {submodule}")
+            lines.append("")
+            lines.append(f"        return getattr({submodule}, name)")
+        lines += ['    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")', ""]
     if exported:
         lines += ["", "__all__ = ["]
         lines += [f'    "{name}",' for name in exported]

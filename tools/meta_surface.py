@@ -189,6 +189,11 @@ SURFACE: dict[str, list[tuple[str, list[str] | str]]] = {
 }
 
 
+#: Homes that ``import aiohttp`` does not load: their names are imported on first
+#: attribute access (gunicorn, which the workers subclass, is slow to import).
+LAZY_HOMES = {"aiohttp_server.worker"}
+
+
 #: Submodules ``import aiohttp`` loads, as aiohttp's own ``__init__`` does, so that
 #: code using ``aiohttp.client_exceptions.X`` after a bare ``import aiohttp`` works.
 #: Of these only ``hdrs`` is in ``aiohttp.__all__``, as in aiohttp.

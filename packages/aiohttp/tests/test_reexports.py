@@ -32,6 +32,20 @@ def _module_files() -> list[Path]:
     return sorted(PACKAGE_DIR.glob("*.py"))
 
 
+def _is_lazy_block(node: ast.stmt) -> bool:
+    """The ``TYPE_CHECKING`` import, its re-exports and the ``__getattr__`` importing them."""
+    if isinstance(node, ast.ImportFrom):
+        return node.module == "typing" and [a.name for a in node.names] == ["TYPE_CHECKING"]
+    if isinstance(node, ast.If):
+        return ast.unparse(node.test) == "TYPE_CHECKING" and all(
+            isinstance(imp, ast.ImportFrom)
+            and (imp.module or "").split(".")[0] in HOMES
+            and all(a.asname == a.name for a in imp.names)
+            for imp in node.body
+        )
+    return isinstance(node, ast.FunctionDef) and node.name == "__getattr__"
+
+
 def _reexports(path: Path) -> list[tuple[str, str]]:
     """(home module, name) for every re-export; fails on anything else."""
     tree = ast.parse(path.read_text())
@@ -48,6 +62,12 @@ def _reexports(path: Path) -> list[tuple[str, str]]:
             continue
         if isinstance(node, ast.If) and ast.unparse(node.test) == "__name__ == '__main__'":
             continue  # `python -m aiohttp.web` delegates to the home's main()
+        if path.stem == "__init__" and _is_lazy_block(node):
+            # Names of slow-to-import homes: declared for type checkers, imported by
+            # the module's __getattr__ on first use (checked like any re-export below).
+            if isinstance(node, ast.If):
+                found += [(imp.module or "", a.name) for imp in node.body for a in imp.names]  # type: ignore[attr-defined]
+            continue
         assert isinstance(node, ast.ImportFrom), f"{path.name}:{node.lineno}: not a re-export"
         if path.stem == "__init__" and node.level == 1 and node.module is None:
             # `from . import client as client`: aiohttp's __init__ loads its submodules too.
@@ -129,3 +149,19 @@ def test_import_aiohttp_loads_the_client_side_submodules() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "ClientError" in result.stdout
+
+
+def test_import_aiohttp_does_not_import_gunicorn() -> None:
+    """The gunicorn workers are imported on first use, as aiohttp does: gunicorn is slow."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, aiohttp, aiohttp.web; assert 'gunicorn' not in sys.modules; "
+        "assert 'aiohttp_server.worker' not in sys.modules; "
+        "from aiohttp import GunicornWebWorker; from aiohttp_server import worker; "
+        "assert GunicornWebWorker is worker.GunicornWebWorker; print('ok')"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"

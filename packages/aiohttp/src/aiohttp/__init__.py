@@ -1,5 +1,7 @@
 """``aiohttp``: re-exports from aiohttp_client, aiohttp_server, aiohttp_websocket, aiohttp_wire."""
 
+from typing import TYPE_CHECKING
+
 from aiohttp_client.client import (
     ClientSession as ClientSession,
     ClientTimeout as ClientTimeout,
@@ -145,10 +147,6 @@ from aiohttp_wire.streams import (
     FlowControlDataQueue as FlowControlDataQueue,
     StreamReader as StreamReader,
 )
-from aiohttp_server.worker import (
-    GunicornUVLoopWebWorker as GunicornUVLoopWebWorker,
-    GunicornWebWorker as GunicornWebWorker,
-)
 from . import (
     abc as abc,
     base_protocol as base_protocol,
@@ -182,6 +180,22 @@ from . import (
 )
 
 __version__ = "3.13.3"
+
+if TYPE_CHECKING:
+    from aiohttp_server.worker import (
+        GunicornUVLoopWebWorker as GunicornUVLoopWebWorker,
+        GunicornWebWorker as GunicornWebWorker,
+    )
+
+
+def __getattr__(name: str) -> object:
+    """Names of slow-to-import homes, imported on first use."""
+    if name in {"GunicornUVLoopWebWorker", "GunicornWebWorker"}:
+        from aiohttp_server import worker
+
+        return getattr(worker, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ClientSession",
