@@ -6,6 +6,7 @@ import asyncio
 import datetime
 import json
 import socket
+import types
 from collections.abc import AsyncIterator
 from typing import Any
 from unittest import mock
@@ -91,6 +92,11 @@ async def test_absolute_form_target(make_request: RequestFactory) -> None:
     assert req.host == "proxy.example:81"
     assert req.path == "/x"
     assert req.url == URL("http://proxy.example:81/x?y=1")
+    creds = make_request("GET", "http://u:p@proxy.example:80/x", {"Host": "other"})
+    assert creds.host == "proxy.example"
+    assert creds.url == URL("http://proxy.example/x")
+    v6 = make_request("GET", "https://[::1]:8443/", {"Host": "other"})
+    assert v6.host == "[::1]:8443" and v6.url == URL("https://[::1]:8443/")
 
 
 async def test_connect_authority_form(make_request: RequestFactory) -> None:
@@ -320,6 +326,10 @@ async def test_post_multipart_fields_and_files(make_request: RequestFactory) -> 
     assert (upload.name, upload.filename, upload.content_type) == ("f", "a.txt", "text/plain")
     assert upload.file.read() == b"file body"
     assert upload.headers["Content-Type"] == "text/plain"
+    # Slotted and frozen, as in aiohttp: the fields are class-level descriptors.
+    assert isinstance(FileField.__dict__["file"], types.MemberDescriptorType)
+    with pytest.raises(AttributeError):
+        upload.name = "other"  # type: ignore[misc]
     # An empty file input (filename="") is an empty field, not a file.
     assert form["e"] == ""
     assert await req.post() is form
@@ -543,3 +553,8 @@ async def test_host_header_rules_over_the_wire(served: _Served) -> None:
     seen = await served.get_json("/b", "Host: Example.COM:8080\r\n")
     assert seen["host"] == "Example.COM:8080"
     assert seen["url"] == "http://example.com:8080/b"
+    # An absolute-form target's authority wins over Host, without its userinfo.
+    seen = await served.get_json("http://u:p@Example.COM:8080/a/../b?q=1", "Host: other\r\n")
+    assert seen["route"] == "/{tail}" and seen["path"] == "/a/../b"
+    assert seen["host"] == "Example.COM:8080"
+    assert seen["url"] == "http://example.com:8080/b?q=1"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import types
 from pathlib import Path
 from typing import Any
 
@@ -94,3 +95,17 @@ def test_route_table_def(tmp_path: Path) -> None:
     router = UrlDispatcher()
     router.add_routes(routes)
     assert len(router.resources()) == 8
+
+
+def test_definitions_are_slotted_and_frozen(tmp_path: Path) -> None:
+    """As in aiohttp, the fields are class-level descriptors and cannot be reassigned."""
+    for cls, fields in (
+        (rd.RouteDef, "method path handler kwargs"),
+        (rd.StaticDef, "prefix path kwargs"),
+    ):
+        for field in fields.split():
+            assert isinstance(cls.__dict__[field], types.MemberDescriptorType), (cls, field)
+    definition = rd.get("/", handler)
+    with pytest.raises(AttributeError):
+        definition.path = "/other"  # type: ignore[misc]
+    assert rd.static("/s", tmp_path) == rd.StaticDef("/s", tmp_path, {})

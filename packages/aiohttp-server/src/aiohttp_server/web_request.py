@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 __all__ = ["BaseRequest", "FileField", "Request"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileField:
     """An uploaded file from a ``multipart/form-data`` body."""
 
@@ -127,12 +127,13 @@ class BaseRequest(MutableMapping[str, Any]):
         self._cache: dict[str, Any] = {}
         url = message.url
         if url.absolute:
-            # An absolute-form (or CONNECT authority-form) target: its
-            # authority overrides the Host header.
+            # An absolute-form (or CONNECT authority-form) target: its host and
+            # port override the Host header (RFC 9112 section 3.2.2); userinfo
+            # and a default port are not part of a Host value.
             if scheme is None and url.scheme:
                 scheme = url.scheme
             if host is None:
-                host = url.raw_authority
+                host = url.host_port_subcomponent
             self._rel_url = url.relative()
         else:
             self._rel_url = url

@@ -54,7 +54,7 @@ class AbstractRouteDef(abc.ABC):
         """Add this definition's routes to ``router``."""
 
 
-@dataclasses.dataclass(frozen=True, repr=False)
+@dataclasses.dataclass(frozen=True, repr=False, slots=True)
 class RouteDef(AbstractRouteDef):
     """``method path -> handler`` plus ``add_route`` keyword arguments."""
 
@@ -74,7 +74,7 @@ class RouteDef(AbstractRouteDef):
         return [router.add_route(self.method, self.path, self.handler, **self.kwargs)]
 
 
-@dataclasses.dataclass(frozen=True, repr=False)
+@dataclasses.dataclass(frozen=True, repr=False, slots=True)
 class StaticDef(AbstractRouteDef):
     """A static directory: ``prefix -> path`` plus ``add_static`` options."""
 
