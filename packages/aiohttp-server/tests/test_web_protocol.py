@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import h11
 import pytest
+import trustme
 
 from aiohttp_server.web_exceptions import HTTPForbidden, HTTPNotFound
 from aiohttp_server.web_protocol import (
@@ -781,3 +783,78 @@ async def test_handlers_run_in_the_loops_task_factory_tasks() -> None:
             client.close()
     finally:
         loop.set_task_factory(previous)
+
+
+async def echo_body(request: BaseRequest) -> StreamResponse:
+    return Response(body=await request.read())
+
+
+async def _echo_many(port: int, ssl_ctx: Any = None) -> None:
+    """Eight connections post distinct large bodies at once; each gets its own back."""
+
+    async def one(n: int) -> None:
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection("127.0.0.1", port, ssl=ssl_ctx), GUARD
+        )
+        client = H11Client(reader, writer)
+        for size in (300_000, 70_000, 5):
+            body = bytes([n]) * size
+            resp, got = await client.request("POST", "/", body=body)
+            assert resp.status_code == 200
+            assert got == body
+        client.close()
+
+    await asyncio.wait_for(asyncio.gather(*(one(n) for n in range(8))), GUARD)
+
+
+async def test_reads_share_one_buffer_without_mixing_connections() -> None:
+    # The transport reads into one buffer for all connections (BufferedProtocol).
+    async with serve(echo_body) as (server, port):
+        proto = server()
+        assert isinstance(proto, asyncio.BufferedProtocol)
+        assert proto.get_buffer(-1) is server().get_buffer(-1)
+        await _echo_many(port)
+
+
+async def test_buffered_reads_over_tls() -> None:
+    ca = trustme.CA()
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server_ctx)
+    client_ctx = ssl.create_default_context()
+    ca.configure_trust(client_ctx)
+    server = Server(echo_body)
+    loop = asyncio.get_running_loop()
+    srv = await loop.create_server(server, "127.0.0.1", 0, ssl=server_ctx)
+    try:
+        await _echo_many(srv.sockets[0].getsockname()[1], client_ctx)
+    finally:
+        srv.close()
+        await asyncio.wait_for(server.shutdown(1.0), GUARD)
+        await asyncio.wait_for(srv.wait_closed(), GUARD)
+
+
+async def test_data_received_still_feeds_the_parser() -> None:
+    # Transports without BufferedProtocol support call data_received directly.
+    class Transport(asyncio.Transport):
+        def __init__(self) -> None:
+            super().__init__()
+            self.out = bytearray()
+            self.done = asyncio.Event()
+
+        def write(self, data: Any) -> None:
+            self.out += data
+            if self.out.endswith(b"hello /x"):
+                self.done.set()
+
+        def is_closing(self) -> bool:
+            return False
+
+    server = Server(hello)
+    proto = server()
+    transport = Transport()
+    proto.connection_made(transport)
+    proto.data_received(b"GET /x HTTP/1.1\r\nHost: a\r\n\r\n")
+    await asyncio.wait_for(transport.done.wait(), GUARD)
+    assert transport.out.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert transport.out.endswith(b"hello /x")
+    proto.connection_lost(None)
