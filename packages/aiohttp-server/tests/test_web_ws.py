@@ -21,7 +21,12 @@ from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFact
 
 from aiohttp_server import web
 from aiohttp_server.web_ws import WebSocketReady, WebSocketResponse
-from aiohttp_websocket.models import WebSocketError, WSMessageTypeError, WSMsgType
+from aiohttp_websocket.models import (
+    ClientConnectionResetError,
+    WebSocketError,
+    WSMessageTypeError,
+    WSMsgType,
+)
 
 T = 5  # seconds: guard on every network wait
 
@@ -300,6 +305,10 @@ async def test_misuse_raises(serve: Callable[[Handler], Awaitable[int]]) -> None
             outcomes.append(exc)
         outcomes.append(ws.get_extra_info("peername"))
         await ws.close()
+        try:
+            await ws.send_str("too late")
+        except ConnectionResetError as exc:
+            outcomes.append(exc)
         return ws
 
     port = await serve(handler)
@@ -309,6 +318,9 @@ async def test_misuse_raises(serve: Callable[[Handler], Awaitable[int]]) -> None
             await asyncio.wait_for(client.recv(), T)
     assert isinstance(outcomes[0], TypeError)
     assert outcomes[1][0] == "127.0.0.1"
+    # aiohttp raises its ClientConnectionResetError on the server too.
+    assert type(outcomes[2]) is ClientConnectionResetError
+    assert str(outcomes[2]) == "Cannot write to closing transport"
 
 
 async def test_close_frame_and_code_from_raw_client(

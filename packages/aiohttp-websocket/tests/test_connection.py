@@ -32,6 +32,7 @@ from aiohttp_websocket.frames import (
 )
 from aiohttp_websocket.handshake import ws_accept
 from aiohttp_websocket.models import (
+    ClientConnectionResetError,
     WebSocketError,
     WSCloseCode,
     WSMessage,
@@ -192,7 +193,7 @@ async def test_client_sees_peer_close(ws_port: int) -> None:
     assert ours.closed
     assert ours.close_code == 4001
     assert (await ours.receive()).type is WSMsgType.CLOSED
-    with pytest.raises(ConnectionResetError):
+    with pytest.raises(ClientConnectionResetError):
         await ours.send_str("too late")
 
 

@@ -9,6 +9,9 @@ import pytest
 from aiohttp_websocket.models import (
     WS_CLOSED_MESSAGE,
     WS_CLOSING_MESSAGE,
+    ClientConnectionError,
+    ClientConnectionResetError,
+    ClientError,
     WebSocketError,
     WSCloseCode,
     WSMessage,
@@ -50,3 +53,17 @@ def test_websocket_error() -> None:
 def test_message_type_error_is_type_error() -> None:
     with pytest.raises(TypeError):
         raise WSMessageTypeError("Received message 2:b'' is not WSMsgType.TEXT")
+
+
+def test_connection_reset_error_hierarchy() -> None:
+    # aiohttp's hierarchy: a client error and a ConnectionResetError at once.
+    assert ClientConnectionResetError.__mro__[1:] == (
+        ClientConnectionError,
+        ClientError,
+        ConnectionResetError,
+        ConnectionError,
+        OSError,
+        Exception,
+        BaseException,
+        object,
+    )

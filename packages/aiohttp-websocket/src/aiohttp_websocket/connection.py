@@ -26,6 +26,7 @@ from .frames import PIECE
 from .models import (
     WS_CLOSED_MESSAGE,
     WS_CLOSING_MESSAGE,
+    ClientConnectionResetError,
     WebSocketError,
     WSCloseCode,
     WSMessage,
@@ -225,8 +226,9 @@ class WebSocketWriter:
     negotiated permessage-deflate parameters for outgoing messages.
     """
 
-    #: What writing to a closing transport raises (the client uses its subclass).
-    reset_error: type[Exception] = ConnectionResetError
+    #: What writing to a closing transport raises (aiohttp raises this class on
+    #: both ends; a ``ConnectionResetError``).
+    reset_error: type[Exception] = ClientConnectionResetError
 
     def __init__(
         self,

@@ -10,6 +10,9 @@ from typing import Any, NamedTuple
 __all__ = [
     "WS_CLOSED_MESSAGE",
     "WS_CLOSING_MESSAGE",
+    "ClientConnectionError",
+    "ClientConnectionResetError",
+    "ClientError",
     "WSCloseCode",
     "WSHandshakeError",
     "WSMessage",
@@ -95,3 +98,20 @@ class WSHandshakeError(Exception):
 
 class WSMessageTypeError(TypeError):
     """``receive_str``/``receive_bytes`` got a message of another type."""
+
+
+# aiohttp raises ClientConnectionResetError from both WebSocket ends (writing
+# after close). The server cannot import the client, so the class and its two
+# bases live here; aiohttp_client.client_exceptions re-exports them.
+
+
+class ClientError(Exception):
+    """Base class of every client error."""
+
+
+class ClientConnectionError(ClientError):
+    """Base class for errors on the connection itself."""
+
+
+class ClientConnectionResetError(ClientConnectionError, ConnectionResetError):
+    """The connection was reset (or is closing) while it was being written to."""
