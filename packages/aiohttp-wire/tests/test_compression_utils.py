@@ -266,6 +266,42 @@ async def test_large_chunks_go_to_the_executor() -> None:
     assert zlib.decompress(await unbounded.compress(RAW) + unbounded.flush()) == RAW
 
 
+@pytest.mark.parametrize(
+    ("factory", "compress"),
+    [(BrotliDecompressor, brotli.compress), (ZSTDDecompressor, zstd.compress)],
+)
+async def test_brotli_and_zstd_decompress_async_with_an_executor(
+    factory: Callable[..., Any], compress: Callable[[bytes], bytes]
+) -> None:
+    calls: list[Any] = []
+
+    class RecordingExecutor(ThreadPoolExecutor):
+        def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+            calls.append(fn)
+            return super().submit(fn, *args, **kwargs)
+
+    data = compress(RAW)
+    with RecordingExecutor(max_workers=1) as executor:
+        d = factory(executor=executor, max_sync_chunk_size=len(data) // 2)
+        out = await d.decompress(data[:10])
+        assert calls == []
+        out += await d.decompress(data[10:])
+        assert len(calls) == 1
+        assert out + d.flush() == RAW
+    # The defaults decode in the loop, bounded like the synchronous path.
+    bounded = factory()
+    first = await bounded.decompress(data, 1000)
+    assert len(first) == 1000
+    assert first + bounded.decompress_sync(bounded.unconsumed_tail) + bounded.flush() == RAW
+
+
+def test_compressor_flush_defaults_to_finishing_the_stream() -> None:
+    c = ZLibCompressor(encoding="deflate")
+    assert zlib.decompress(c.compress_sync(b"abc") + c.flush()) == b"abc"
+    c2 = ZLibCompressor(encoding="deflate")
+    assert zlib.decompress(c2.compress_sync(b"abc") + c2.flush(None)) == b"abc"
+
+
 def test_set_zlib_backend(monkeypatch: pytest.MonkeyPatch) -> None:
     created: list[str] = []
 

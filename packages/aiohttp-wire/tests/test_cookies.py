@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from http.cookies import SimpleCookie
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -44,6 +45,35 @@ def test_parse_cookie_header_reads_simplecookie_quoting() -> None:
     coded = jar["k"].coded_value
     assert coded.startswith('"')
     assert parse_cookie_header(f"k={coded}") == {"k": 'va"lue; with\\ specials\n'}
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ('a="x;y"; b=2', {"a": "x;y", "b": "2"}),
+        ('a="x; y;z" ;b=2', {"a": "x; y;z", "b": "2"}),
+        ('a= "q;r"', {"a": "q;r"}),
+        ('k="va\\"l;ue"; z=1', {"k": 'va"l;ue', "z": "1"}),
+        ('a=""; b=1', {"a": "", "b": "1"}),
+        # An unmatched quote is an ordinary character: the pair ends at ";".
+        ('a="x; b=2', {"a": '"x', "b": "2"}),
+        # A quoted-string that does not end the pair is not one.
+        ('a="x"y; b=2', {"a": '"x"y', "b": "2"}),
+        ('a="x;"y; b=2', {"a": '"x', "b": "2"}),
+        ("a=1;;  ;b=2", {"a": "1", "b": "2"}),
+    ],
+)
+def test_parse_cookie_header_quoted_values_keep_semicolons(
+    header: str, expected: dict[str, str]
+) -> None:
+    assert parse_cookie_header(header) == expected
+
+
+@pytest.mark.parametrize("header", ['a="x;y"; b=2', 'session="1;2;3"; theme=dark', 'q="a b;c"'])
+def test_parse_cookie_header_agrees_with_simplecookie_on_quoted_values(header: str) -> None:
+    stdlib: SimpleCookie = SimpleCookie()
+    stdlib.load(header)
+    assert parse_cookie_header(header) == {k: m.value for k, m in stdlib.items()}
 
 
 def test_unquote_cookie_value() -> None:

@@ -76,7 +76,8 @@ async def test_files_switch_to_multipart(tmp_path: Path) -> None:
     path.write_bytes(b"a,b\n1,2\n")
     form = FormData()
     form.add_field("title", "Quarterly ü")
-    form.add_field("raw", b"\x00\x01")
+    with pytest.warns(DeprecationWarning, match="passing bytes will no longer create a file"):
+        form.add_field("raw", b"\x00\x01")
     with path.open("rb") as f:
         form.add_field("report", f)
         form.add_field("explicit", io.BytesIO(b"xyz"), filename="x.bin", content_type="app/x")
@@ -94,6 +95,36 @@ async def test_files_switch_to_multipart(tmp_path: Path) -> None:
     assert parts[2].get_payload(decode=True) == b"a,b\n1,2\n"
     assert parts[3].get_filename() == "x.bin"
     assert parts[3].get_content_type() == "app/x"
+
+
+async def test_content_transfer_encoding_is_deprecated_but_applied() -> None:
+    form = FormData()
+    with pytest.warns(DeprecationWarning, match="content_transfer_encoding is deprecated"):
+        form.add_field("blob", b"\x00\xffdata", content_transfer_encoding="base64")
+    with pytest.warns(DeprecationWarning, match="content_transfer_encoding is deprecated"):
+        form.add_field("text", "h\u00e9llo", content_transfer_encoding="quoted-printable")
+    assert form.is_multipart
+    payload = form()
+    parts = email_parts(await payload.as_bytes(), payload.content_type)
+    assert field_names(parts) == ["blob", "text"]
+    assert parts[0]["Content-Transfer-Encoding"] == "base64"
+    # With a transfer encoding, bytes are not turned into a file field.
+    assert parts[0].get_filename() is None
+    assert parts[0].get_payload(decode=True) == b"\x00\xffdata"
+    assert parts[1]["Content-Transfer-Encoding"] == "quoted-printable"
+    assert parts[1].get_payload(decode=True) == "h\u00e9llo".encode()
+
+
+def test_content_transfer_encoding_must_be_a_string() -> None:
+    with pytest.raises(TypeError, match="content_transfer_encoding must be an instance of str"):
+        FormData().add_field("f", b"x", content_transfer_encoding=1)  # type: ignore[arg-type]
+
+
+def test_bytes_with_a_filename_do_not_warn(recwarn: pytest.WarningsRecorder) -> None:
+    form = FormData()
+    form.add_field("f", b"x", filename="x.bin")
+    assert form.is_multipart
+    assert not recwarn.list
 
 
 def test_field_type_errors() -> None:

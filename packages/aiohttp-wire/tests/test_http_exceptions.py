@@ -128,3 +128,35 @@ def test_server_status_survives_pickling() -> None:
     err.server_status = 414
     copy = pickle.loads(pickle.dumps(err))
     assert (copy.server_status, copy.code, copy.message) == (414, 400, err.message)
+
+
+def test_processing_error_is_keyword_only_with_empty_args() -> None:
+    err = he.HttpProcessingError(code=500, message="boom")
+    assert err.args == ()
+    with pytest.raises(TypeError):
+        he.HttpProcessingError(500, "boom")  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "err",
+    [
+        he.HttpProcessingError(code=502, message="upstream", headers={"A": "b"}),
+        he.BadHttpMessage("bad", headers={"A": "b"}),
+        he.LineTooLong("status line", 10, 20),
+        he.InvalidHeader(b"X\x00Y"),
+        he.BadStatusLine("GARBAGE"),
+        he.ContentLengthError("short"),
+    ],
+)
+def test_every_error_pickles_round_trip(err: he.HttpProcessingError) -> None:
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(err))
+    assert type(copy) is type(err)
+    assert (copy.code, copy.message, copy.headers, copy.args) == (
+        err.code,
+        err.message,
+        err.headers,
+        err.args,
+    )
+    assert str(copy) == str(err)

@@ -12,8 +12,10 @@ import contextlib
 import email.parser
 import email.policy
 import gzip
+import inspect
 import io
 import json
+import tracemalloc
 import zlib
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
@@ -355,11 +357,108 @@ async def test_decode_errors() -> None:
         await _part(b"notzlib\r\n----:", {"Content-Encoding": "gzip"}).read(decode=True)
 
 
-async def test_decompression_is_bounded() -> None:
-    bomb = zlib.compress(b"\0" * (2**25 + 10))
-    part = _part(bomb + b"\r\n----:", {"Content-Encoding": "deflate"})
-    with pytest.raises(DecompressSizeError):
-        await part.read(decode=True)
+def _bomb(encoding: str, size: int) -> bytes:
+    """``size`` zero bytes compressed as ``encoding``, without holding them all."""
+    wbits = 16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS
+    comp = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    block = bytes(2**20)
+    out = [comp.compress(block) for _ in range(size // len(block))]
+    out.append(comp.compress(bytes(size % len(block))))
+    out.append(comp.flush())
+    return b"".join(out)
+
+
+def _big_bomb(encoding: str, mib: int) -> bytes:
+    """A stream inflating to ``mib`` MiB of zeros, built from one repeated block.
+
+    After a full flush a deflate block refers to nothing before it, so the
+    same compressed MiB can be repeated; the trailer's checksum is not
+    reached by a decoder that stops at its bound.
+    """
+    wbits = 16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS
+    comp = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    head = comp.compress(bytes(2**20)) + comp.flush(zlib.Z_FULL_FLUSH)
+    block = comp.compress(bytes(2**20)) + comp.flush(zlib.Z_FULL_FLUSH)
+    return head + block * (mib - 1) + comp.flush()
+
+
+@pytest.mark.parametrize("encoding", ["deflate", "gzip"])
+async def test_decompression_bomb_raises_without_inflating_it(encoding: str) -> None:
+    # 1 GiB of zeros in about 1 MiB: 32 times the default 32 MiB bound.
+    bomb = _big_bomb(encoding, 1024)
+    assert len(bomb) < 2**21
+    part = _part(bomb + b"\r\n----:--", {"Content-Encoding": encoding})
+    tracemalloc.start()
+    try:
+        with pytest.raises(DecompressSizeError, match=str(2**25)):
+            await part.read(decode=True)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # zlib's output blocks and the joined result: twice the bound, never the bomb.
+    assert peak < 2**26 + 2**22
+
+
+@pytest.mark.parametrize(("limit", "fits"), [(1000, True), (999, False), (1, False), (5000, True)])
+@pytest.mark.parametrize("encoding", ["deflate", "gzip"])
+@pytest.mark.parametrize("chunk", [0, 7, 100])
+async def test_max_decompress_size_bounds_the_whole_part(
+    limit: int, fits: bool, encoding: str, chunk: int
+) -> None:
+    raw = _bomb(encoding, 1000)
+    part = _part(raw + b"\r\n----:--", {"Content-Encoding": encoding}, max_decompress_size=limit)
+
+    async def decode_all() -> bytes:
+        if not chunk:
+            return bytes(await part.read(decode=True))
+        # Chunk by chunk the budget is shared: many small calls cannot add up past it.
+        out = b""
+        while not part.at_eof():
+            out += await part.decode(await part.read_chunk(chunk))
+        return out
+
+    if fits:
+        assert await decode_all() == bytes(1000)
+    else:
+        with pytest.raises(DecompressSizeError):
+            await decode_all()
+
+
+def test_body_part_reader_signature_matches_aiohttp() -> None:
+    params = inspect.signature(BodyPartReader).parameters
+    assert list(params) == [
+        "boundary",
+        "headers",
+        "content",
+        "subtype",
+        "default_charset",
+        "max_decompress_size",
+    ]
+    assert params["max_decompress_size"].default == 2**25
+    assert params["max_decompress_size"].kind is inspect.Parameter.KEYWORD_ONLY
+
+
+async def test_decode_result_is_bytes_and_awaitable() -> None:
+    part = _part(
+        base64.b64encode(b"hello") + b"\r\n----:--", {"Content-Transfer-Encoding": "base64"}
+    )
+    raw = await part.read_chunk(4)
+    direct = part.decode(raw)
+    assert isinstance(direct, bytes) and direct == b"hel"
+    # aiohttp 3.13 callers await it.
+    assert await part.decode(await part.read_chunk(100)) == b"lo"
+    assert part.at_eof()
+
+
+async def test_part_is_its_own_async_iterator() -> None:
+    part = _part(b"a" * 70_000 + b"\r\n----:--")
+    assert part.__aiter__() is part
+    assert inspect.iscoroutinefunction(BodyPartReader.__anext__)
+    chunks = [chunk async for chunk in part]
+    assert b"".join(chunks) == b"a" * 70_000
+    assert all(0 < len(c) <= 2**16 for c in chunks)
+    with pytest.raises(StopAsyncIteration):
+        await part.__anext__()
 
 
 async def test_form_data_parts_ignore_content_encoding() -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import itertools
 import logging
 import socket
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -484,6 +486,71 @@ async def test_total_bytes_and_repr() -> None:
     assert "5 bytes" in text and "low=10 high=20" in text
     stream.feed_eof()
     assert "eof" in repr(stream)
+
+
+async def test_feed_data_accepts_and_ignores_size() -> None:
+    stream = make_stream()
+    stream.feed_data(b"abc", 100)
+    stream.feed_data(b"de", size=0)
+    stream.feed_eof()
+    assert stream.total_bytes == 5
+    assert await stream.read() == b"abcde"
+
+
+async def test_total_raw_bytes_counts_compressed_bytes_when_set() -> None:
+    stream = make_stream()
+    assert stream.total_compressed_bytes is None
+    stream.feed_data(b"abcdef")
+    assert stream.total_raw_bytes == 6
+    stream.total_compressed_bytes = 2
+    assert stream.total_raw_bytes == 2
+    assert stream.total_bytes == 6
+    assert EMPTY_PAYLOAD.total_raw_bytes == 0
+
+
+async def test_loop_defaults_to_the_running_loop(recwarn: pytest.WarningsRecorder) -> None:
+    protocol, _ = make_protocol()
+    stream = StreamReader(protocol, 2**16)
+    task = await started(stream.read())
+    stream.feed_data(b"x")
+    stream.feed_eof()
+    assert await asyncio.wait_for(task, 5) == b"x"
+    assert await asyncio.wait_for(stream.wait_eof(), 5) is None
+    assert not recwarn.list
+
+
+class _IdleProtocol:
+    _reading_paused = False
+    connected = True
+
+
+def test_stream_built_outside_a_loop_binds_the_loop_that_reads_it() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stream = StreamReader(_IdleProtocol(), 2**16)  # type: ignore[arg-type]
+
+    async def consume() -> bytes:
+        task = await started(stream.readany())
+        stream.feed_data(b"late")
+        return await asyncio.wait_for(task, 5)
+
+    assert asyncio.run(consume()) == b"late"
+
+
+async def test_set_exception_cause_none_suppresses_the_context() -> None:
+    stream = make_stream()
+    task = await started(stream.read())
+    stream.set_exception(ValueError("x"), None)
+    with pytest.raises(ValueError) as info:
+        await asyncio.wait_for(task, 5)
+    assert info.value.__cause__ is None
+    assert info.value.__suppress_context__
+
+
+def test_flow_control_data_queue_limit_is_required() -> None:
+    params = inspect.signature(FlowControlDataQueue).parameters
+    assert params["limit"].default is inspect.Parameter.empty
+    assert params["loop"].kind is inspect.Parameter.KEYWORD_ONLY
 
 
 async def test_unread_data_is_deprecated_and_puts_data_back() -> None:

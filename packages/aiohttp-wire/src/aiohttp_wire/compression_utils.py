@@ -166,9 +166,11 @@ class ZLibCompressor(_ExecutorMixin):
                 return self.compress_sync(data)
         return self.compress_sync(data)
 
-    def flush(self, mode: int = zlib.Z_FINISH) -> bytes:
-        """Emit buffered output; ``Z_FINISH`` ends the stream, ``Z_SYNC_FLUSH`` does not."""
-        return self._compressor.flush(mode)  # type: ignore[no-any-return]
+    def flush(self, mode: int | None = None) -> bytes:
+        """Emit buffered output; ``Z_FINISH`` (``None``) ends the stream, ``Z_SYNC_FLUSH`` not."""
+        return self._compressor.flush(  # type: ignore[no-any-return]
+            zlib.Z_FINISH if mode is None else mode
+        )
 
 
 class ZLibDecompressor(_ExecutorMixin):
@@ -262,7 +264,7 @@ class _Pending(bytes):
 _PENDING: Final = _Pending(b"\x00")
 
 
-class _BufferedDecompressor(ABC):
+class _BufferedDecompressor(_ExecutorMixin, ABC):
     """Bounded-output driver for decoders that buffer their input internally.
 
     Output beyond ``max_length`` stays in the decoder (or, when the decoder
@@ -270,7 +272,8 @@ class _BufferedDecompressor(ABC):
     marker, or input that was not fed yet.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, executor: Executor | None, max_sync_chunk_size: int | None) -> None:
+        super().__init__(executor, max_sync_chunk_size)
         self._extra = b""
         self._held = b""
 
@@ -310,6 +313,15 @@ class _BufferedDecompressor(ABC):
         self._held = data
         return out
 
+    async def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+        """``decompress_sync`` in the executor when ``data`` is large."""
+        if self._offload(len(data)):
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(
+                self._executor, self.decompress_sync, data, max_length
+            )
+        return self.decompress_sync(data, max_length)
+
     def flush(self) -> bytes:
         """Everything still pending (the end of the stream was received)."""
         return self.decompress_sync(self._held or b"")
@@ -325,10 +337,14 @@ class _BufferedDecompressor(ABC):
 class BrotliDecompressor(_BufferedDecompressor):
     """A brotli (``br``) decoder; needs the optional ``brotli`` package."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        executor: Executor | None = None,
+        max_sync_chunk_size: int | None = MAX_SYNC_CHUNK_SIZE,
+    ) -> None:
         if not HAS_BROTLI:
             raise RuntimeError("The brotli decompression is not available. Please install `Brotli`")
-        super().__init__()
+        super().__init__(executor, max_sync_chunk_size)
         self._obj = brotli.Decompressor()
 
     def _step(self, data: bytes, max_length: int) -> bytes:
@@ -348,12 +364,16 @@ class BrotliDecompressor(_BufferedDecompressor):
 class ZSTDDecompressor(_BufferedDecompressor):
     """A zstd decoder (``compression.zstd`` or ``backports.zstd``), frame after frame."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        executor: Executor | None = None,
+        max_sync_chunk_size: int | None = MAX_SYNC_CHUNK_SIZE,
+    ) -> None:
         if not HAS_ZSTD:
             raise RuntimeError(
                 "The zstd decompression is not available. Please install `backports.zstd`"
             )
-        super().__init__()
+        super().__init__(executor, max_sync_chunk_size)
         self._obj = _zstd.ZstdDecompressor()
 
     def _step(self, data: bytes, max_length: int) -> bytes:

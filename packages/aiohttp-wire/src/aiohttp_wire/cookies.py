@@ -21,6 +21,11 @@ __all__ = (
 # Anything but separators, whitespace and control characters is accepted in a
 # name: real-world cookies use far more than RFC 6265's token.
 _BAD_NAME_RE = re.compile(r"[\x00-\x20\x7f;=,\"]")
+# One ``name=value`` pair of a Cookie header: the value is a quoted-string
+# ending the pair, or anything up to the next ``;``.
+_COOKIE_PAIR_RE = re.compile(
+    r"""[\s;]*([^=;]*)(?:=[ \t]*("(?:[^"\\]|\\.)*"(?=[ \t]*(?:;|$))|[^;]*))?"""
+)
 _ESCAPE_RE = re.compile(r"\\(?:([0-3][0-7][0-7])|(.))")
 _FLAG_ATTRS = frozenset(("secure", "httponly", "partitioned"))
 _VALUE_ATTRS = frozenset(("expires", "max-age", "domain", "path", "samesite"))
@@ -47,16 +52,19 @@ def unquote_cookie_value(value: str) -> str:
 def parse_cookie_header(value: str) -> dict[str, str]:
     """Parse a request ``Cookie`` header into ``{name: value}``.
 
-    Pairs without ``=`` or with an unusable name are skipped; a repeated
-    name keeps its last value, as ``http.cookies.SimpleCookie`` (and so
-    aiohttp) always did.
+    A double-quoted value may contain ``;`` (RFC 6265 ``cookie-value``
+    allows the quotes; senders put separators inside them), so it is taken
+    whole when its closing quote ends the pair; an unmatched quote is just
+    a character. Pairs without ``=`` or with an unusable name are skipped;
+    a repeated name keeps its last value, as ``http.cookies.SimpleCookie``
+    (and so aiohttp) always did.
     """
     cookies: dict[str, str] = {}
-    for pair in value.split(";"):
-        name, eq, val = pair.partition("=")
-        if not eq:
+    for match in _COOKIE_PAIR_RE.finditer(value):
+        val = match.group(2)
+        if val is None:
             continue
-        name = name.strip()
+        name = match.group(1).strip()
         if not name or _BAD_NAME_RE.search(name):
             continue
         cookies[name] = unquote_cookie_value(val.strip())

@@ -8,6 +8,7 @@ to ``multipart/form-data`` (RFC 7578).
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -58,11 +59,28 @@ class FormData:
         *,
         content_type: str | None = None,
         filename: str | None = None,
+        content_transfer_encoding: str | None = None,
     ) -> None:
-        """Add one field; a file object, payload, filename or content type makes it multipart."""
+        """Add one field; a file object, payload, filename or content type makes it multipart.
+
+        ``content_transfer_encoding`` (deprecated, as in aiohttp) sets the part's
+        Content-Transfer-Encoding, which the multipart writer then applies.
+        Bytes without a filename still become a file field named after the
+        field, with aiohttp's DeprecationWarning (v4 will not do that).
+        """
         if isinstance(value, (io.IOBase, Payload)):
             self._is_multipart = True
-        elif isinstance(value, (bytes, bytearray, memoryview)) and filename is None:
+        elif (
+            isinstance(value, (bytes, bytearray, memoryview))
+            and filename is None
+            and content_transfer_encoding is None
+        ):
+            warnings.warn(
+                "In v4, passing bytes will no longer create a file field. "
+                "Please explicitly use the filename parameter or pass a BytesIO object.",
+                DeprecationWarning,
+                stacklevel=2,
+            )
             filename = name
         type_options: MultiDict[str] = MultiDict({"name": name})
         if filename is not None and not isinstance(filename, str):
@@ -77,6 +95,20 @@ class FormData:
             if not isinstance(content_type, str):
                 raise TypeError(f"content_type must be an instance of str. Got: {content_type!r}")
             headers[hdrs.CONTENT_TYPE] = content_type
+            self._is_multipart = True
+        if content_transfer_encoding is not None:
+            if not isinstance(content_transfer_encoding, str):
+                raise TypeError(
+                    "content_transfer_encoding must be an instance of str. "
+                    f"Got: {content_transfer_encoding!r}"
+                )
+            warnings.warn(
+                "content_transfer_encoding is deprecated. "
+                "To maintain compatibility with v4 please pass a BytesPayload.",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            headers[hdrs.CONTENT_TRANSFER_ENCODING] = content_transfer_encoding
             self._is_multipart = True
         self._fields.append((type_options, headers, value))
         self._writer = None

@@ -47,16 +47,18 @@ class HttpProcessingError(Exception):
 
     def __init__(
         self,
+        *,
         code: int | None = None,
         message: str = "",
         headers: _Headers | None = None,
     ) -> None:
+        # Keyword-only with empty ``args``, as aiohttp's: subclasses set their own ``args``.
+        super().__init__()
         if code is not None:
             self.code = code
         self.headers = headers
         self.message = message
         self.server_status = self.code if 400 <= self.code < 600 else 400
-        super().__init__(code, message)
 
     def __str__(self) -> str:
         return f"{self.code}, message:\n{indent(self.message, '  ')}"

@@ -20,10 +20,10 @@ violation raises :class:`ValueError` with a message naming it:
 Decoding a part with :meth:`BodyPartReader.decode` is incremental: base64
 keeps under four bytes between calls and raises :class:`ValueError` on
 invalid data; quoted-printable keeps at most one line (cut at 64 KiB) and
-decodes malformed ``=`` escapes literally (RFC 2045 section 6.7); one call
-inflates at most ``DEFAULT_MAX_DECOMPRESS_SIZE`` (32 MiB) of a gzip or
-deflate part, beyond that :class:`DecompressSizeError`, and a compressed part
-cut short raises :class:`ValueError`.
+decodes malformed ``=`` escapes literally (RFC 2045 section 6.7); a gzip or
+deflate part inflates to at most ``max_decompress_size`` bytes in all (32 MiB
+by default), never allocating more: beyond that :class:`DecompressSizeError`;
+a compressed part cut short raises :class:`ValueError`.
 
 There is no limit on the total size: the reader consumes a
 :class:`StreamReader` whose producer is in charge of it. ``Request.post()``
@@ -44,7 +44,7 @@ import re
 import uuid
 import warnings
 import zlib
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from types import MappingProxyType, TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode
@@ -390,17 +390,20 @@ class _QuotedPrintableDecoder:
 
 
 class _InflateDecoder:
-    """Incremental gzip / deflate (zlib or raw) decoding with an output bound.
+    """Incremental gzip / deflate (zlib or raw) decoding with a bound on the whole output.
 
-    A part that ends before its compressed stream does is an error, not a
-    silently shortened result.
+    zlib is asked for at most one byte more than the budget left, so a bomb
+    is detected without inflating it. A part that ends before its compressed
+    stream does is an error, not a silently shortened result.
     """
 
-    __slots__ = ("_gzip", "_head", "_obj")
+    __slots__ = ("_gzip", "_head", "_left", "_max_size", "_obj")
 
-    def __init__(self, encoding: str) -> None:
+    def __init__(self, encoding: str, max_size: int) -> None:
         self._gzip = encoding == "gzip"
         self._obj: Any = None
+        self._max_size = max_size
+        self._left = max_size
         # The first byte when it came alone: deflate's wrapper check needs two.
         self._head = b""
 
@@ -421,12 +424,13 @@ class _InflateDecoder:
                 wbits = zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS
             self._obj = zlib.decompressobj(wbits)
         try:
-            out: bytes = self._obj.decompress(data, DEFAULT_MAX_DECOMPRESS_SIZE)
+            out: bytes = self._obj.decompress(data, self._left + 1)
         except zlib.error as exc:
             raise ValueError(f"Can not decode multipart part: {exc}") from None
-        if self._obj.unconsumed_tail:
+        self._left -= len(out)
+        if self._left < 0:
             raise DecompressSizeError(
-                f"Decompressed part exceeds the limit of {DEFAULT_MAX_DECOMPRESS_SIZE} bytes"
+                f"Decompressed part exceeds the limit of {self._max_size} bytes"
             )
         if final and not self._obj.eof:
             raise ValueError("Compressed multipart part is truncated")
@@ -441,6 +445,20 @@ class _IdentityDecoder:
 
 
 _Decoder = _Base64Decoder | _QuotedPrintableDecoder | _InflateDecoder | _IdentityDecoder
+
+
+class _DecodedChunk(bytes):
+    """Decoded part bytes that are also awaitable, yielding themselves.
+
+    Lets ``BodyPartReader.decode()`` serve both callers that use its result
+    directly and code written for aiohttp 3.13, where it is a coroutine.
+    """
+
+    __slots__ = ()
+
+    def __await__(self) -> Generator[Any, None, bytes]:
+        yield from ()
+        return self
 
 
 class BodyPartReader:
@@ -460,8 +478,10 @@ class BodyPartReader:
         *,
         subtype: str = "mixed",
         default_charset: str | None = None,
+        max_decompress_size: int = DEFAULT_MAX_DECOMPRESS_SIZE,
     ) -> None:
         self.headers = headers
+        self._max_decompress_size = max_decompress_size
         self._boundary = boundary
         self._delim = b"\r\n--" + boundary
         self._content = _as_part_stream(content)
@@ -472,14 +492,16 @@ class BodyPartReader:
         self._decoders: list[_Decoder] | None = None
         self._cache: dict[str, Any] = {}
 
-    def __aiter__(self) -> AsyncIterator[bytes]:
-        return self._iter_chunks()
+    def __aiter__(self) -> BodyPartReader:
+        return self
 
-    async def _iter_chunks(self) -> AsyncIterator[bytes]:
+    async def __anext__(self) -> bytes:
+        """The next raw chunk of the part (at most 64 KiB)."""
         while not self._at_eof:
-            chunk = await self.read_chunk()
+            chunk = await self.read_chunk(_READ_BLOCK)
             if chunk:
-                yield chunk
+                return chunk
+        raise StopAsyncIteration
 
     async def next(self) -> bytearray | None:
         """The whole (raw) part, or ``None`` when it was already read."""
@@ -487,12 +509,19 @@ class BodyPartReader:
         return item or None
 
     async def read(self, *, decode: bool = False) -> bytearray:
-        """The rest of the part; with ``decode`` undo its transfer and content encodings."""
+        """The rest of the part; with ``decode`` undo its transfer and content encodings.
+
+        Decoding goes chunk by chunk as the part arrives, so the raw part is
+        never held next to its decoded form.
+        """
         data = bytearray()
-        while not self._at_eof:
-            data += await self.read_chunk(2**16)
         if decode:
-            return bytearray(self.decode(data))
+            while True:
+                data += self._decode(await self.read_chunk(_READ_BLOCK))
+                if self._at_eof:
+                    return data
+        while not self._at_eof:
+            data += await self.read_chunk(_READ_BLOCK)
         return data
 
     async def read_chunk(self, size: int = chunk_size) -> bytes:
@@ -559,16 +588,24 @@ class BodyPartReader:
         if not self._is_form_data:
             encoding = self.headers.get(hdrs.CONTENT_ENCODING, "").lower()
             if encoding in ("deflate", "gzip"):
-                decoders.append(_InflateDecoder(encoding))
+                decoders.append(_InflateDecoder(encoding, self._max_decompress_size))
             elif encoding not in ("", "identity"):
                 raise RuntimeError(f"unknown content encoding: {encoding}")
         return decoders or [_IdentityDecoder()]
 
-    def decode(self, data: bytes | bytearray) -> bytes:
+    def decode(self, data: bytes | bytearray) -> _DecodedChunk:
         """Undo the part's transfer encoding and (outside form-data) content encoding.
 
-        Stateful: successive raw chunks of the part may be passed one by one.
+        Stateful: successive raw chunks of the part may be passed one by one;
+        a compressed part's whole output is bounded by ``max_decompress_size``.
+        aiohttp 3.13 made this a coroutine: the result is the decoded bytes,
+        which can also be awaited (``await part.decode(chunk)``) for code
+        written against it.
         """
+        return _DecodedChunk(self._decode(data))
+
+    def _decode(self, data: bytes | bytearray) -> bytes:
+        """``decode()`` returning plain bytes (no awaitable copy) for internal use."""
         decoders = self._decoders
         if decoders is None:
             decoders = self._decoders = self._make_decoders()
@@ -624,7 +661,7 @@ class BodyPartReaderPayload(Payload):
         part = self._value
         self._consumed = True
         while chunk := await part.read_chunk(2**16):
-            await writer.write(part.decode(chunk))
+            await writer.write(part._decode(chunk))
 
     def decode(self, encoding: str = "utf-8", errors: str = "strict") -> str:
         raise TypeError("Unable to decode a multipart part that is still being read")

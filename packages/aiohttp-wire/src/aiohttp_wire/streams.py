@@ -16,6 +16,8 @@ from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
+from .helpers import _EXC_SENTINEL
+
 if TYPE_CHECKING:
     from .base_protocol import BaseProtocol
 
@@ -36,15 +38,6 @@ _T = TypeVar("_T")
 _internal_logger = logging.getLogger("aiohttp.internal")
 
 
-class _ExcSentinel:
-    """Marks "no explicit cause given" (``None`` is a valid cause meaning "suppress")."""
-
-    __slots__ = ()
-
-
-_EXC_SENTINEL: Final = _ExcSentinel()
-
-
 class EofStream(Exception):
     """Raised by ``DataQueue.read()`` once the queue is exhausted."""
 
@@ -54,14 +47,21 @@ def _wake(waiter: asyncio.Future[None] | None) -> None:
         waiter.set_result(None)
 
 
-def _fail(
-    waiter: asyncio.Future[Any], exc: BaseException, exc_cause: BaseException | _ExcSentinel
-) -> None:
+def _fail(waiter: asyncio.Future[Any], exc: BaseException, exc_cause: BaseException | None) -> None:
     if waiter.done():
         return
-    if not isinstance(exc_cause, _ExcSentinel):
+    # ``_EXC_SENTINEL``: no cause given; ``None`` is a real cause meaning "suppress".
+    if exc_cause is not _EXC_SENTINEL:
         exc.__cause__ = exc_cause
     waiter.set_exception(exc)
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    """The running loop, or ``None`` outside one (no deprecated implicit loop creation)."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 class AsyncStreamIterator(Generic[_T]):
@@ -128,6 +128,9 @@ class StreamReader(AsyncStreamReaderMixin):
     """An HTTP body being received: the parser feeds it, the application reads it."""
 
     total_bytes = 0
+    #: Bytes received on the wire before decompression, set by a parser that
+    #: decompresses the body (``None``: the body was not compressed).
+    total_compressed_bytes: int | None = None
 
     def __init__(
         self,
@@ -135,12 +138,15 @@ class StreamReader(AsyncStreamReaderMixin):
         limit: int,
         *,
         timer: AbstractContextManager[Any] | None = None,
-        loop: asyncio.AbstractEventLoop,
+        loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
         self._protocol = protocol
         self._low_water = limit
         self._high_water = limit * 2
-        self._loop = loop
+        if loop is None:
+            loop = _running_loop()
+        # ``None`` only when built outside a running loop: resolved by the first wait.
+        self._loop: asyncio.AbstractEventLoop | None = loop
         self._size = 0
         self._cursor = 0
         self._http_chunk_splits: collections.deque[int] | None = None
@@ -154,6 +160,7 @@ class StreamReader(AsyncStreamReaderMixin):
         self._timer = timer
         self._eof_callbacks: list[Callable[[], None]] = []
         self.total_bytes = 0
+        self.total_compressed_bytes = None
 
     def __repr__(self) -> str:
         info = [self.__class__.__name__]
@@ -169,6 +176,12 @@ class StreamReader(AsyncStreamReaderMixin):
             info.append(f"e={self._exception!r}")
         return "<{}>".format(" ".join(info))
 
+    @property
+    def total_raw_bytes(self) -> int:
+        """Body bytes received on the wire: compressed ones when the parser decompressed."""
+        compressed = self.total_compressed_bytes
+        return self.total_bytes if compressed is None else compressed
+
     def get_read_buffer_limits(self) -> tuple[int, int]:
         """``(low, high)`` water marks of the flow control."""
         return (self._low_water, self._high_water)
@@ -178,7 +191,7 @@ class StreamReader(AsyncStreamReaderMixin):
         return self._exception
 
     def set_exception(
-        self, exc: BaseException, exc_cause: BaseException | _ExcSentinel = _EXC_SENTINEL
+        self, exc: BaseException, exc_cause: BaseException | None = _EXC_SENTINEL
     ) -> None:
         """Fail the stream: pending and future reads raise ``exc``."""
         self._exception = exc
@@ -235,7 +248,8 @@ class StreamReader(AsyncStreamReaderMixin):
         if self._eof:
             return
         assert self._eof_waiter is None
-        waiter = self._eof_waiter = self._loop.create_future()
+        loop = self._loop or self._bind_loop()
+        waiter = self._eof_waiter = loop.create_future()
         try:
             await waiter
         finally:
@@ -257,8 +271,12 @@ class StreamReader(AsyncStreamReaderMixin):
         self._cursor -= len(data)
         self._buffer.appendleft(data)
 
-    def feed_data(self, data: bytes) -> None:
-        """Append received body bytes (kept as is, not copied)."""
+    def _bind_loop(self) -> asyncio.AbstractEventLoop:
+        loop = self._loop = asyncio.get_running_loop()
+        return loop
+
+    def feed_data(self, data: bytes, size: int = 0) -> None:
+        """Append received body bytes (kept as is, not copied); ``size`` is ignored."""
         assert not self._eof, "feed_data after feed_eof"
         if not data:
             return
@@ -310,7 +328,8 @@ class StreamReader(AsyncStreamReaderMixin):
             raise RuntimeError(
                 f"{func_name}() called while another coroutine is already waiting for incoming data"
             )
-        waiter = self._waiter = self._loop.create_future()
+        loop = self._loop or self._bind_loop()
+        waiter = self._waiter = loop.create_future()
         try:
             if self._timer is not None:
                 with self._timer:
@@ -533,7 +552,7 @@ class EmptyStreamReader(StreamReader):
         return None
 
     def set_exception(
-        self, exc: BaseException, exc_cause: BaseException | _ExcSentinel = _EXC_SENTINEL
+        self, exc: BaseException, exc_cause: BaseException | None = _EXC_SENTINEL
     ) -> None:
         pass
 
@@ -555,7 +574,7 @@ class EmptyStreamReader(StreamReader):
     async def wait_eof(self) -> None:
         return
 
-    def feed_data(self, data: bytes) -> None:
+    def feed_data(self, data: bytes, size: int = 0) -> None:
         pass
 
     async def readline(self) -> bytes:
@@ -610,7 +629,7 @@ class DataQueue(Generic[_T]):
         return self._exception
 
     def set_exception(
-        self, exc: BaseException, exc_cause: BaseException | _ExcSentinel = _EXC_SENTINEL
+        self, exc: BaseException, exc_cause: BaseException | None = _EXC_SENTINEL
     ) -> None:
         """Fail the queue: the pending and next reads raise ``exc``."""
         self._eof = True
@@ -665,7 +684,7 @@ class FlowControlDataQueue(DataQueue[_T]):
     """A ``DataQueue`` that pauses the protocol's reading while more than ``limit`` is queued."""
 
     def __init__(
-        self, protocol: BaseProtocol, limit: int = 2**16, *, loop: asyncio.AbstractEventLoop
+        self, protocol: BaseProtocol, limit: int, *, loop: asyncio.AbstractEventLoop
     ) -> None:
         super().__init__(loop=loop)
         self._protocol = protocol
