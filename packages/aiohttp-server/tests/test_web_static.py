@@ -16,6 +16,8 @@ import httpx
 import pytest
 
 from aiohttp_server.web_app import Application
+from aiohttp_server.web_request import Request
+from aiohttp_server.web_response import Response, StreamResponse
 from aiohttp_server.web_runner import AppRunner, TCPSite
 from aiohttp_server.web_urldispatcher import StaticResource
 
@@ -126,6 +128,55 @@ async def test_traversal_raw(serve: Serve, tree: Path, target: bytes) -> None:
     status = int(raw.split(b" ", 2)[1])
     assert status in (400, 403, 404), raw[:300]
     assert SECRET not in raw and b"root:" not in raw
+
+
+@pytest.mark.parametrize(
+    ("target", "status", "body"),
+    [
+        # Dot segments that stay inside the root are resolved, as aiohttp does.
+        (b"/static/sub/../index.txt", 200, b"index"),
+        (b"/static/sub/%2e%2e/index.txt", 200, b"index"),
+        (b"/static/sub/.%2E/index.txt", 200, b"index"),
+        (b"/static/./sub/./nested.txt", 200, b"nested"),
+        (b"/static/sub//nested.txt", 200, b"nested"),
+        (b"/static/sub%2Fnested.txt", 200, b"nested"),
+        # Names that leave the root match nothing: 404, whether or not the file exists.
+        (b"/static/..", 404, None),
+        (b"/static/../secret.txt", 404, None),
+        (b"/static/../www/index.txt", 404, None),
+        (b"/static/sub/../../secret.txt", 404, None),
+        (b"/static/..%2Fnothing.txt", 404, None),
+        (b"/static//etc/passwd", 404, None),
+        (b"/static/%5c..%5csecret.txt", 404, None),
+        (b"/static/index.txt%00.png", 404, None),
+    ],
+)
+async def test_dot_segments(
+    serve: Serve, tree: Path, target: bytes, status: int, body: bytes | None
+) -> None:
+    app = Application()
+    app.router.add_static("/static", tree)
+    base = await serve(app)
+    raw = await raw_get(base, target)
+    head, _, payload = raw.partition(b"\r\n\r\n")
+    assert int(head.split(b" ", 2)[1]) == status, head
+    if body is not None:
+        assert payload == body
+    assert SECRET not in raw
+
+
+async def test_traversal_falls_through_to_later_routes(serve: Serve, tree: Path) -> None:
+    """A name outside the root is no match, so a later catch-all answers it."""
+
+    async def fallback(request: Request) -> StreamResponse:
+        return Response(text="fallback:" + request.match_info["tail"])
+
+    app = Application()
+    app.router.add_static("/static", tree)
+    app.router.add_get("/{tail:.*}", fallback)
+    base = await serve(app)
+    raw = await raw_get(base, b"/static/../secret.txt")
+    assert raw.startswith(b"HTTP/1.1 200 ") and raw.endswith(b"fallback:static/../secret.txt")
 
 
 async def test_traversal_curl_path_as_is(serve: Serve, tree: Path) -> None:

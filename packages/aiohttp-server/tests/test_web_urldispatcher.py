@@ -365,6 +365,35 @@ async def test_static_never_escapes_root(
     assert isinstance(resp, (HTTPNotFound, HTTPForbidden)), (path, resp)
 
 
+@pytest.mark.parametrize(
+    ("path", "filename"),
+    [
+        ("/static/sub/../index.txt", "index.txt"),
+        ("/static/./sub/%2e/a%20b.txt", "sub/a b.txt"),
+        ("/static/sub//a%20b.txt", "sub//a b.txt"),
+        ("/static/sub/..", ""),
+        ("/static/index.txt", "index.txt"),
+        ("/static/.hidden", ".hidden"),
+        ("/static/..", None),
+        ("/static/sub/../../x", None),
+        ("/static/..%2Fx", None),
+        ("/static//x", None),
+        ("/static/a%5Cb", None),
+        ("/static/a%00b", None),
+    ],
+)
+async def test_static_resolves_dot_segments(
+    static_root: Path, make_request: RequestFactory, path: str, filename: str | None
+) -> None:
+    router = UrlDispatcher()
+    router.add_static("/static", static_root)
+    mi = await router.resolve(make_request("GET", path))
+    if filename is None:
+        assert isinstance(mi.http_exception, HTTPNotFound)
+    else:
+        assert mi == {"filename": filename}
+
+
 async def test_static_follow_symlinks(static_root: Path, make_request: RequestFactory) -> None:
     router = UrlDispatcher()
     router.add_static("/static", static_root, follow_symlinks=True)

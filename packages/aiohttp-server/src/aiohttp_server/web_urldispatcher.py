@@ -651,11 +651,14 @@ class StaticResource(PrefixResource):
         path = request.rel_url.path_safe
         if not path.startswith(self._prefix2) and path != self._prefix:
             return None, cast(set[str], _EMPTY_SET)
+        filename = _static_filename(unquote(path[len(self._prefix) + 1 :]))
+        if filename is None:
+            # Not a name inside the directory: no match (404), as in aiohttp.
+            return None, cast(set[str], _EMPTY_SET)
         allowed = self._allowed_methods
         route = self._routes.get(request.method)
         if route is None:
             return None, allowed
-        filename = unquote(path[len(self._prefix) + 1 :])
         return UrlMappingMatchInfo({"filename": filename}, route), allowed
 
     def __len__(self) -> int:
@@ -679,13 +682,12 @@ class StaticResource(PrefixResource):
         return FileResponse(target, chunk_size=self._chunk_size)
 
     def _resolve_target(self, filename: str) -> tuple[Path, bool]:
-        """Map the URL tail to a path inside the directory, or raise 403/404."""
-        if "\x00" in filename or "\\" in filename:
-            raise HTTPForbidden()
-        rel = Path(filename)
-        if rel.anchor or ".." in rel.parts:
-            raise HTTPForbidden()
-        unresolved = self._directory.joinpath(rel)
+        """Map a name from ``resolve`` to a path inside the directory, or raise 403/404.
+
+        ``resolve`` already refused names that leave the directory on paper;
+        this checks where symlinks really lead.
+        """
+        unresolved = self._directory.joinpath(filename)
         try:
             if self._follow_symlinks:
                 normalized = Path(os.path.normpath(unresolved))
@@ -725,6 +727,27 @@ class StaticResource(PrefixResource):
     def __repr__(self) -> str:
         name = f"'{self.name}'" if self.name is not None else ""
         return f"<StaticResource {name} {self._prefix} -> {self._directory!r}>"
+
+
+def _static_filename(filename: str) -> str | None:
+    """The URL tail below a static prefix as a relative name, dot segments resolved.
+
+    None when it names nothing inside the directory: it climbs above it,
+    is absolute, or holds a NUL or a backslash (a separator on Windows).
+    """
+    if filename.startswith("/") or "\x00" in filename or "\\" in filename:
+        return None
+    if not filename.startswith(".") and "/." not in filename:
+        return filename
+    parts: list[str] = []
+    for segment in filename.split("/"):
+        if segment == "..":
+            if not parts:
+                return None
+            parts.pop()
+        elif segment and segment != ".":
+            parts.append(segment)
+    return "/".join(parts)
 
 
 class PrefixedSubAppResource(PrefixResource):
