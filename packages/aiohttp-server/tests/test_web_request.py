@@ -558,3 +558,9 @@ async def test_host_header_rules_over_the_wire(served: _Served) -> None:
     assert seen["route"] == "/{tail}" and seen["path"] == "/a/../b"
     assert seen["host"] == "Example.COM:8080"
     assert seen["url"] == "http://example.com:8080/b?q=1"
+
+
+async def test_cookies_over_the_wire(served: _Served) -> None:
+    """A quoted value keeps its ``;`` and escapes; plain pairs split on ``;``."""
+    seen = await served.get_json("/b", 'Host: h\r\nCookie: a="x; y=3"; b=2; c="q\\"r"; d=\r\n')
+    assert seen["cookies"] == {"a": "x; y=3", "b": "2", "c": 'q"r', "d": ""}
