@@ -461,6 +461,32 @@ async def test_handler_args_reach_the_protocol() -> None:
     assert protocol.keepalive_timeout == 4.5
 
 
+async def test_make_handler_is_deprecated_but_works() -> None:
+    app = Application()
+
+    async def hello(request: Request) -> StreamResponse:
+        return Response(text="hi")
+
+    app.router.add_get("/", hello)
+    with pytest.warns(DeprecationWarning, match="AppRunner"):
+        server = app.make_handler(keepalive_timeout=2.5)
+    assert app.frozen
+    loop = asyncio.get_running_loop()
+    srv = await loop.create_server(server, "127.0.0.1", 0)
+    try:
+        port = srv.sockets[0].getsockname()[1]
+        reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 5)
+        writer.write(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        data = await asyncio.wait_for(reader.read(), 5)
+        assert data.startswith(b"HTTP/1.1 200 OK\r\n") and data.endswith(b"hi")
+        writer.close()
+        assert server().keepalive_timeout == 2.5
+    finally:
+        srv.close()
+        await asyncio.wait_for(server.shutdown(1.0), 5)
+        await asyncio.wait_for(srv.wait_closed(), 5)
+
+
 async def test_old_style_middleware_factories(make_request: RequestFactory) -> None:
     """Undecorated middlewares are aiohttp's old-style factories (deprecated)."""
     calls: list[str] = []

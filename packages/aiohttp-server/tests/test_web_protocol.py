@@ -858,3 +858,69 @@ async def test_data_received_still_feeds_the_parser() -> None:
     assert transport.out.startswith(b"HTTP/1.1 200 OK\r\n")
     assert transport.out.endswith(b"hello /x")
     proto.connection_lost(None)
+
+
+async def test_defaults_and_attributes_as_aiohttp() -> None:
+    proto = Server(hello)()
+    assert proto.keepalive_timeout == 3630
+    assert proto.debug is False
+    assert proto.access_log is logging.getLogger("aiohttp.access")
+    assert proto.logger is logging.getLogger("aiohttp.server")
+    assert proto.access_logger is not None
+    assert Server(hello, debug=True)().debug is True
+    quiet = Server(hello, access_log=None)()
+    assert quiet.access_log is None and quiet.access_logger is None
+
+
+async def test_debug_option_shows_traceback() -> None:
+    async def boom(request: BaseRequest) -> StreamResponse:
+        raise ValueError("kaboom")
+
+    async with serve(boom, debug=True) as (_, port):
+        client = H11Client(*await connect(port))
+        resp, body = await client.request()
+        assert resp.status_code == 500
+        assert b"Traceback" in body and b"kaboom" in body
+        client.close()
+
+
+async def test_log_access_is_sync(caplog: pytest.LogCaptureFixture) -> None:
+    log = logging.getLogger("test.web_protocol.sync_access")
+    log.setLevel(logging.INFO)
+    seen: list[str] = []
+
+    async def handler(request: BaseRequest) -> StreamResponse:
+        resp = Response(text="x")
+        with caplog.at_level(logging.INFO, logger=log.name):
+            assert request.protocol.log_access(request, resp, None) is None
+        seen.extend(r.getMessage() for r in caplog.records if r.name == log.name)
+        return resp
+
+    async with serve(handler, access_log=log, access_log_format="%r %s") as (_, port):
+        client = H11Client(*await connect(port))
+        resp, _ = await client.request(target="/direct")
+        assert resp.status_code == 200
+        client.close()
+    assert seen == ["GET /direct HTTP/1.1 200"]
+
+
+async def test_log_access_runs_an_async_logger_in_a_task() -> None:
+    done = asyncio.Event()
+    lines: list[str] = []
+
+    class Recorder(AbstractAsyncAccessLogger):
+        async def log(self, request: Any, response: Any, time: float) -> None:
+            lines.append(request.path)
+            done.set()
+
+    async def handler(request: BaseRequest) -> StreamResponse:
+        resp = Response(text="x")
+        request.protocol.log_access(request, resp, asyncio.get_running_loop().time())
+        return resp
+
+    async with serve(handler, access_log_class=Recorder) as (_, port):
+        client = H11Client(*await connect(port))
+        await client.request(target="/direct")
+        await asyncio.wait_for(done.wait(), GUARD)
+        client.close()
+    assert lines[0] == "/direct"

@@ -33,6 +33,7 @@ from aiohttp_wire.streams import StreamReader
 from aiohttp_wire.typedefs import Handler, Middleware
 
 from .web_exceptions import NotAppKeyWarning
+from .web_log import AccessLogger
 from .web_request import Request
 from .web_response import StreamResponse
 from .web_routedef import AbstractRouteDef
@@ -445,14 +446,11 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
         self,
         *,
         loop: asyncio.AbstractEventLoop | None = None,
-        access_log_class: Any = None,
+        access_log_class: Any = AccessLogger,
         **kwargs: Any,
     ) -> Server:
-        from .web_log import AccessLogger
         from .web_server import Server
 
-        if access_log_class is None:
-            access_log_class = AccessLogger
         self._loop = loop if loop is not None else asyncio.get_running_loop()
         self.freeze()
         kwargs["access_log_class"] = access_log_class
@@ -466,8 +464,20 @@ class Application(MutableMapping["str | AppKey[Any]", Any]):
             **kwargs,
         )
 
-    def make_handler(self, *args: Any, **kwargs: Any) -> Server:
-        raise RuntimeError("Application.make_handler(...) is deprecated, use AppRunner API instead")
+    def make_handler(
+        self,
+        *,
+        loop: asyncio.AbstractEventLoop | None = None,
+        access_log_class: Any = AccessLogger,
+        **kwargs: Any,
+    ) -> Server:
+        """Deprecated: the ``Server`` (protocol factory) for this application; use ``AppRunner``."""
+        warnings.warn(
+            "Application.make_handler(...) is deprecated, use AppRunner API instead",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self._make_handler(loop=loop, access_log_class=access_log_class, **kwargs)
 
     def _make_request(
         self,

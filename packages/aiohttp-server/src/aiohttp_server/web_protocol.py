@@ -95,6 +95,9 @@ _ERROR_MESSAGE = RawRequestMessage(
 
 _PAYLOAD_ACCESS_ERROR = PayloadAccessError()
 
+#: Tasks running an asynchronous access logger for a direct ``log_access`` call.
+_LOG_TASKS: set[asyncio.Task[Any]] = set()
+
 
 class _Writer(StreamWriter):
     """The response writer, remembering whether a head was written (even if still buffered)."""
@@ -125,7 +128,7 @@ class RequestHandler(BaseProtocol, asyncio.BufferedProtocol):
         manager: Server,
         *,
         loop: asyncio.AbstractEventLoop,
-        keepalive_timeout: float = 75.0,
+        keepalive_timeout: float = 3630,
         tcp_keepalive: bool = True,
         logger: Logger = server_logger,
         access_log_class: type[AbstractAccessLogger] | type[AbstractAsyncAccessLogger] = (
@@ -133,6 +136,7 @@ class RequestHandler(BaseProtocol, asyncio.BufferedProtocol):
         ),
         access_log: Logger | None = access_logger,
         access_log_format: str = AccessLogger.LOG_FORMAT,
+        debug: bool = False,
         max_line_size: int = 8190,
         max_headers: int = 128,
         max_field_size: int = 8190,
@@ -151,7 +155,9 @@ class RequestHandler(BaseProtocol, asyncio.BufferedProtocol):
         self._lingering_time = float(lingering_time)
         self._timeout_ceil_threshold = timeout_ceil_threshold
         self.logger = logger
-        self.debug = loop.get_debug()
+        # Error pages carry the traceback when asked, or when the loop runs in debug mode.
+        self.debug = debug or loop.get_debug()
+        self.access_log = access_log
 
         self._request_parser: HttpRequestParser | None = HttpRequestParser(
             self,
@@ -373,15 +379,38 @@ class RequestHandler(BaseProtocol, asyncio.BufferedProtocol):
         """Log an error with its traceback."""
         self.logger.exception(*args, **kw)
 
-    async def log_access(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
-        """Hand the finished request to the access logger."""
+    def log_access(
+        self, request: BaseRequest, response: StreamResponse, time: float | None
+    ) -> None:
+        """Hand a finished request to the access logger (``time``: when it started).
+
+        Synchronous, as in aiohttp; an ``AbstractAsyncAccessLogger``'s
+        ``log()`` runs in a task of its own here (the request loop awaits it
+        directly instead).
+        """
         logger = self.access_logger
         if logger is None or not logger.enabled:
             return
+        elapsed = 0.0 if time is None else self._loop.time() - time
         if self._async_access_log:
-            await logger.log(request, response, self._loop.time() - time)  # type: ignore[misc]
+            task = self._loop.create_task(logger.log(request, response, elapsed))  # type: ignore[arg-type]
+            # The loop keeps only a weak reference to a task: hold it until done.
+            _LOG_TASKS.add(task)
+            task.add_done_callback(_LOG_TASKS.discard)
         else:
-            logger.log(request, response, self._loop.time() - time)
+            logger.log(request, response, elapsed)
+
+    async def _log_access(
+        self, request: BaseRequest, response: StreamResponse, time: float
+    ) -> None:
+        """``log_access``, awaiting an asynchronous logger before the next request."""
+        if self._async_access_log:
+            logger = self.access_logger
+            assert logger is not None
+            if logger.enabled:
+                await logger.log(request, response, self._loop.time() - time)  # type: ignore[misc]
+        else:
+            self.log_access(request, response, time)
 
     # -- the request loop ----------------------------------------------------------------
 
@@ -540,13 +569,13 @@ class RequestHandler(BaseProtocol, asyncio.BufferedProtocol):
         except ConnectionError:
             self.log_debug("Connection lost while sending the response")
             if self.access_logger is not None:
-                await self.log_access(request, resp, start)
+                await self._log_access(request, resp, start)
             return False
         except Exception as exc:
             self.log_exception("Error sending the response", exc_info=exc)
             return False
         if self.access_logger is not None:
-            await self.log_access(request, resp, start)
+            await self._log_access(request, resp, start)
         if self._payload_parser is not None:
             return False
         return bool(resp.keep_alive) and self._keepalive and not self._close
