@@ -74,3 +74,39 @@ async def test_ws_connect_takes_the_deprecated_ssl_arguments(nginx: Nginx) -> No
         ):
             await session.ws_connect(url, verify_ssl=False)
         assert info.value.status == 404
+
+
+def test_client_timeout_is_an_attrs_class_as_in_aiohttp() -> None:
+    # aiodocker and others derive timeouts with attrs.evolve.
+    import attrs
+
+    from aiohttp_client.client_ws import ClientWSTimeout
+
+    base = ClientTimeout(total=60, sock_read=5)
+    derived = attrs.evolve(base, total=None, sock_read=None)
+    assert derived == ClientTimeout() and base == ClientTimeout(total=60, sock_read=5)
+    assert attrs.evolve(ClientWSTimeout(ws_close=3), ws_receive=1) == ClientWSTimeout(1, 3)
+    with pytest.raises(AttributeError):
+        base.total = 1  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("timeout", [30.0, 5, None])
+async def test_ws_connect_takes_aiohttp_3_float_and_none_timeouts(timeout: float | None) -> None:
+    # discord.py passes timeout=30.0: a deprecated close timeout; None means no timeouts.
+    from websockets.asyncio.server import ServerConnection, serve
+
+    async def echo(connection: ServerConnection) -> None:
+        async for message in connection:
+            await connection.send(message)
+
+    async with serve(echo, "127.0.0.1", 0) as server, ClientSession() as session:
+        port = next(iter(server.sockets)).getsockname()[1]
+        if timeout is None:
+            ws = await session.ws_connect(f"ws://127.0.0.1:{port}", timeout=None)
+        else:
+            with pytest.warns(DeprecationWarning, match="ClientWSTimeout"):
+                ws = await session.ws_connect(f"ws://127.0.0.1:{port}", timeout=timeout)
+        async with ws:
+            await ws.send_str("hi")
+            assert await asyncio.wait_for(ws.receive_str(), 10) == "hi"
+    assert ws.closed

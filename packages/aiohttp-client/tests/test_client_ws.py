@@ -156,7 +156,7 @@ async def test_receive_timeouts_and_types(session: ClientSession, ws_url: str) -
     with pytest.raises(TypeError):
         await ws.send_str(b"not str")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        await session.ws_connect(ws_url, timeout=1.0)
+        await session.ws_connect(ws_url, timeout="1.0")
     await ws.close()
     await ws2.close()
 

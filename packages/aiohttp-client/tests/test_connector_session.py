@@ -17,6 +17,7 @@ from aiohttp_client.client import ClientSession, ClientTimeout
 from aiohttp_client.client_exceptions import (
     ClientConnectorCertificateError,
     ClientConnectorError,
+    NonHttpUrlClientError,
     ServerFingerprintMismatch,
 )
 from aiohttp_client.client_reqrep import Fingerprint
@@ -275,6 +276,30 @@ async def test_unix_connector(tmp_path: Path) -> None:
                 async with session.get(f"http://localhost{target}") as resp:
                     assert await resp.read() == target.encode()
         assert connections == 1
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def test_unix_urls_go_through_a_unix_connector_only(tmp_path: Path) -> None:
+    # aiodocker requests unix://localhost/... over its UnixConnector.
+    path = str(tmp_path / "docker.sock")
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        target = head.split(b" ")[1]
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(target), target))
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_unix_server(handler, path)
+    try:
+        async with asyncio.timeout(10), ClientSession(connector=UnixConnector(path)) as session:
+            async with session.get("unix://localhost/version") as resp:
+                assert await resp.read() == b"/version"
+        async with ClientSession() as session:
+            with pytest.raises(NonHttpUrlClientError):
+                await session.get("unix://localhost/version")
     finally:
         server.close()
         await server.wait_closed()

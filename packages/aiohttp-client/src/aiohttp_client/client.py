@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import inspect
 import json
 import math
@@ -20,6 +19,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterable,
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
+import attrs
 from multidict import CIMultiDict, MultiDict, MultiDictProxy
 from yarl import URL
 
@@ -61,7 +61,7 @@ _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT"
 _SENTINEL: Any = object()
 
 
-@dataclasses.dataclass(frozen=True)
+@attrs.frozen
 class ClientTimeout:
     """Timeouts of one request, in seconds (``None`` disables one).
 
@@ -69,6 +69,7 @@ class ClientTimeout:
     bounds getting a connection (pool wait included), ``sock_connect`` one
     socket connect, and ``sock_read`` the silence between two reads.
     Timeouts above ``ceil_threshold`` are rounded up to whole seconds.
+    An attrs class, as in aiohttp: code derives variants with ``attrs.evolve``.
     """
 
     total: float | None = None
@@ -546,9 +547,20 @@ class ClientSession:
         if timeout is _SENTINEL:
             ws_timeout = DEFAULT_WS_CLIENT_TIMEOUT
             if receive_timeout is not None:
-                ws_timeout = dataclasses.replace(ws_timeout, ws_receive=receive_timeout)
+                ws_timeout = attrs.evolve(ws_timeout, ws_receive=receive_timeout)
         elif isinstance(timeout, ClientWSTimeout):
             ws_timeout = timeout
+        elif timeout is None:
+            ws_timeout = ClientWSTimeout(ws_receive=receive_timeout, ws_close=None)
+        elif isinstance(timeout, (int, float)):
+            # aiohttp 3.x's float timeout is the close timeout (discord.py passes one).
+            warnings.warn(
+                "parameter 'timeout' of type 'float' is deprecated, please use "
+                "'timeout=ClientWSTimeout(ws_close=...)'",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            ws_timeout = ClientWSTimeout(ws_receive=receive_timeout, ws_close=float(timeout))
         else:
             raise TypeError("timeout must be a ClientWSTimeout")
         real_headers: CIMultiDict[str] = CIMultiDict(headers) if headers else CIMultiDict()
@@ -717,7 +729,9 @@ class ClientSession:
             raise InvalidUrlClientError(str_or_url) from exc
         if not url.absolute:
             raise InvalidUrlClientError(str_or_url)
-        if url.scheme not in _ALLOWED_SCHEMES:
+        connector = self._connector
+        allowed = _ALLOWED_SCHEMES if connector is None else connector.allowed_protocol_schema_set
+        if url.scheme not in allowed:  # a UnixConnector takes unix:// URLs too
             raise NonHttpUrlClientError(url)
         if not url.raw_host:
             raise InvalidUrlClientError(str_or_url)
@@ -770,7 +784,6 @@ class ClientSession:
             if real_timeout.total
             else None
         )
-        connector = self._connector
         assert connector is not None
 
         async def send_once(req: ClientRequest) -> ClientResponse:

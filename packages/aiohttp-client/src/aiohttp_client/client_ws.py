@@ -11,9 +11,10 @@ shared with the server's ``WebSocketResponse``.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final
+
+import attrs
 
 from aiohttp_websocket.connection import (
     WebSocketConnection,
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_WS_CLIENT_TIMEOUT", "ClientWSTimeout", "ClientWebSocketResponse"]
 
 
-@dataclasses.dataclass(frozen=True)
+@attrs.frozen
 class ClientWSTimeout:
     """``ws_receive``: default ``receive()`` timeout; ``ws_close``: wait for the close reply."""
 
