@@ -43,6 +43,17 @@ PLUGINS = [
     "aioresponses==0.7.9",
     "aiohttp-socks==0.12.0",
     "httpx-aiohttp==0.2.0",
+    "sentry-sdk==2.75.0",
+    "discord.py==2.7.1",
+    "aiogram==3.31.0",
+    "slack-sdk==3.48.0",
+    "gql==4.4.0",
+    "aiohttp-pydantic==2.6.0",
+    "aiohttp-debugtoolbar==0.6.1",
+    "aiohttp-xmlrpc==1.5.0",
+    "aiohttp-basicauth==1.2.0",
+    "elastic-transport==9.4.2",
+    "aiodocker==0.27.0",
 ]
 #: Their dependencies other than aiohttp: cryptography for aiohttp-session's encrypted
 #: storage; attrs, which aiohttp-middlewares imports without declaring (it comes with the
@@ -50,7 +61,10 @@ PLUGINS = [
 #: botocore and the helpers aiobotocore 2.25.1 declares; aiohttp-client-cache's
 #: itsdangerous and url-normalize; aiohttp-swagger's PyYAML; the apispec, webargs and
 #: marshmallow releases aiohttp-apispec 2.2.3 supports; aioresponses' packaging;
-#: aiohttp-socks' python-socks; httpx for httpx-aiohttp.
+#: aiohttp-socks' python-socks; httpx for httpx-aiohttp; sentry-sdk's and
+#: elastic-transport's urllib3, certifi and sniffio; aiogram's aiofiles, magic-filter and
+#: the pydantic it supports (aiohttp-pydantic shares it); gql's graphql-core, tenacity and
+#: anyio; aiohttp-xmlrpc's lxml.
 PLUGIN_DEPENDENCIES = [
     "jinja2>=3.0",
     "cryptography",
@@ -74,6 +88,17 @@ PLUGIN_DEPENDENCIES = [
     "packaging>=22.0",
     "python-socks[asyncio]>=2.4.3,<4",
     "httpx>=0.27",
+    "urllib3>=2,<3",
+    "certifi",
+    "sniffio",
+    "aiofiles>=23.2.1,<26",
+    "magic-filter>=1.0.12,<1.1",
+    "pydantic>=2.4.1,<2.14",
+    "typing-extensions>=4.7",
+    "graphql-core>=3.3.0a3,<3.4",
+    "tenacity>=9.1.2,<10",
+    "anyio>=3,<5",
+    "lxml",
 ]
 
 
@@ -119,6 +144,16 @@ def plugin_python(tmp_path_factory: pytest.TempPathFactory, wheel: Callable[[str
         ("plugin_aioresponses", "aioresponses ok"),
         ("plugin_socks", "socks ok"),
         ("plugin_httpx_aiohttp", "httpx-aiohttp ok"),
+        ("plugin_sentry", "sentry ok"),
+        ("plugin_discord", "discord ok"),
+        ("plugin_aiogram", "aiogram ok"),
+        ("plugin_slack", "slack ok"),
+        ("plugin_gql", "gql ok"),
+        ("plugin_pydantic", "pydantic ok"),
+        ("plugin_debugtoolbar", "debugtoolbar ok"),
+        ("plugin_xmlrpc", "xmlrpc ok"),
+        ("plugin_elastic", "elastic ok"),
+        ("plugin_aiodocker", "aiodocker ok"),
     ],
 )
 def test_plugin_runs_on_our_meta_package(plugin_python: Path, probe: str, expected: str) -> None:
