@@ -96,6 +96,17 @@ SURFACE: dict[str, list[tuple[str, list[str] | str]]] = {
     "base_protocol": [(f"{W}.base_protocol", ["BaseProtocol"])],
     "client": [
         (f"{C}.client", ["ClientSession", "ClientTimeout", "request"]),
+        # Private context-manager types that libraries import for annotations
+        # (kubernetes_asyncio: _WSRequestContextManager).
+        (
+            f"{C}.client",
+            [
+                "_BaseRequestContextManager",
+                "_RequestContextManager",
+                "_SessionRequestContextManager",
+                "_WSRequestContextManager",
+            ],
+        ),
         # aiobotocore imports yarl's URL from aiohttp.client.
         (f"{W}.typedefs", ["URL"]),
         (f"{C}.client_exceptions", _CLIENT_EXCEPTIONS),

@@ -5,6 +5,12 @@ from aiohttp_client.client import (
     ClientTimeout as ClientTimeout,
     request as request,
 )
+from aiohttp_client.client import (
+    _BaseRequestContextManager as _BaseRequestContextManager,
+    _RequestContextManager as _RequestContextManager,
+    _SessionRequestContextManager as _SessionRequestContextManager,
+    _WSRequestContextManager as _WSRequestContextManager,
+)
 from aiohttp_wire.typedefs import (
     URL as URL,
 )
