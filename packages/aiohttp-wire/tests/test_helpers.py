@@ -117,6 +117,16 @@ def test_etag() -> None:
         ETag("x").value = "y"  # type: ignore[misc]
 
 
+def test_etag_has_slots_and_pickles() -> None:
+    import pickle
+
+    tag = ETag("abc", is_weak=True)
+    assert not hasattr(tag, "__dict__")
+    assert type(ETag.__dict__["value"]).__name__ == "member_descriptor"
+    assert pickle.loads(pickle.dumps(tag)) == tag
+    assert hash(tag) == hash(ETag("abc", True))
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [

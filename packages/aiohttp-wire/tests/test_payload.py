@@ -209,6 +209,22 @@ def test_payload_type_decorator() -> None:
     assert isinstance(get_payload(Marker()), MarkerPayload)
 
 
+def test_payload_type_is_a_decorator_class_with_its_arguments() -> None:
+    class Early:
+        pass
+
+    decorator = payload_type(Early, order=Order.try_first)
+    assert isinstance(decorator, payload_type)
+    assert (decorator.type, decorator.order) == (Early, Order.try_first)
+
+    class EarlyPayload(BytesPayload):
+        def __init__(self, value: Early, *args: Any, **kwargs: Any) -> None:
+            super().__init__(b"early", *args, **kwargs)
+
+    assert decorator(EarlyPayload) is EarlyPayload
+    assert isinstance(get_payload(Early()), EarlyPayload)
+
+
 # bytes / str / json
 
 

@@ -126,7 +126,7 @@ class BasicAuth(
 ETAG_ANY = "*"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ETag:
     """An entity tag: its opaque value and whether it is weak (``W/``)."""
 

@@ -495,13 +495,15 @@ class BodyPartReader:
     def __aiter__(self) -> BodyPartReader:
         return self
 
-    async def __anext__(self) -> bytes:
-        """The next raw chunk of the part (at most 64 KiB)."""
-        while not self._at_eof:
-            chunk = await self.read_chunk(_READ_BLOCK)
-            if chunk:
-                return chunk
-        raise StopAsyncIteration
+    async def __anext__(self) -> bytearray:
+        """The rest of the (raw) part in one piece, as aiohttp's iteration gives it.
+
+        Streaming consumers read it with :meth:`read_chunk` instead.
+        """
+        item = await self.next()
+        if item is None:
+            raise StopAsyncIteration
+        return item
 
     async def next(self) -> bytearray | None:
         """The whole (raw) part, or ``None`` when it was already read."""

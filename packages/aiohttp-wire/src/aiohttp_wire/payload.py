@@ -143,18 +143,16 @@ def get_payload(data: Any, *args: Any, **kwargs: Any) -> Payload:
     return PAYLOAD_REGISTRY.get(data, *args, **kwargs)
 
 
-def payload_type(
-    type: _TypeSpec,
-    *,
-    order: Order = Order.normal,
-) -> Callable[[builtins.type[_PayloadT]], builtins.type[_PayloadT]]:
+class payload_type:
     """Class decorator registering a payload class for values of ``type``."""
 
-    def wrapper(factory: builtins.type[_PayloadT]) -> builtins.type[_PayloadT]:
-        PAYLOAD_REGISTRY.register(factory, type, order=order)
-        return factory
+    def __init__(self, type: _TypeSpec, *, order: Order = Order.normal) -> None:
+        self.type = type
+        self.order = order
 
-    return wrapper
+    def __call__(self, factory: builtins.type[_PayloadT]) -> builtins.type[_PayloadT]:
+        PAYLOAD_REGISTRY.register(factory, self.type, order=self.order)
+        return factory
 
 
 class _LimitedWriter(AbstractStreamWriter):
