@@ -47,7 +47,9 @@ async def test_request_line_properties(make_request: RequestFactory) -> None:
     assert req.get_extra_info("peername") == ("127.0.0.1", 34567)
     assert req.get_extra_info("nope", 5) == 5
     assert req.transport is not None
-    assert "GET /path/to%20x" in repr(req)
+    # The repr shows the decoded path without the query, as aiohttp's does.
+    assert repr(req) == "<Request GET /path/to x >"
+    assert repr(make_request("GET", "/caf%C3%A9")) == "<Request GET /caf\\xe9 >"
 
 
 async def test_url_normalises_the_host(make_request: RequestFactory) -> None:
@@ -171,6 +173,72 @@ async def test_conditional_headers(make_request: RequestFactory) -> None:
     assert bad.if_match == ()
     none = make_request("GET", "/")
     assert none.if_match is None and none.if_none_match is None and none.if_range is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('"a",  W/"b" ,"c"', (ETag("a"), ETag("b", is_weak=True), ETag("c"))),
+        ('"a",', (ETag("a"),)),
+        # What precedes a malformed member is kept, the rest ignored (as aiohttp).
+        ('"a", b', (ETag("a"),)),
+        ('"a", *', (ETag("a"),)),
+        ('"a",,"b"', (ETag("a"),)),
+        ('b, "a"', ()),
+        ('"a" "b"', ()),
+        ('W/ "a"', ()),
+        ('*, "a"', ()),
+        ("", None),
+    ],
+)
+async def test_etag_lists(
+    make_request: RequestFactory, value: str, expected: tuple[ETag, ...] | None
+) -> None:
+    req = make_request("GET", "/", {"If-Match": value, "If-None-Match": value})
+    assert req.if_match == expected
+    assert req.if_none_match == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Sun, 06 Nov 1994 08:49:37 GMT",
+        "Sunday, 06-Nov-94 08:49:37 GMT",
+        "Sun Nov  6 08:49:37 1994",
+        # Not HTTP-dates, but seen: the zone is ignored, an HTTP-date is GMT.
+        "Sun, 06 Nov 1994 08:49:37 +0100",
+        "Sun, 06 Nov 1994 08:49:37 EST",
+    ],
+)
+async def test_http_dates_are_utc(make_request: RequestFactory, value: str) -> None:
+    req = make_request("GET", "/", {"If-Modified-Since": value})
+    assert req.if_modified_since == datetime.datetime(
+        1994, 11, 6, 8, 49, 37, tzinfo=datetime.timezone.utc
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "content_type", "charset"),
+    [
+        ("", "application/octet-stream", None),
+        ("bad", "application/octet-stream", None),
+        ("a/b/c", "application/octet-stream", None),
+        ("text/html, text/plain", "application/octet-stream", None),
+        (" ; charset=utf-8", "application/octet-stream", "utf-8"),
+        ("text/plain; charset=", "text/plain", None),
+        ('text/plain; charset=""', "text/plain", ""),
+        ("TEXT/Plain; CHARSET=UTF-8", "text/plain", "UTF-8"),
+    ],
+)
+async def test_malformed_content_types(
+    make_request: RequestFactory, value: str, content_type: str, charset: str | None
+) -> None:
+    """A media type that is not type/subtype reads as application/octet-stream."""
+    req = make_request("POST", "/", {"Content-Type": value}, body=b"a=1")
+    assert req.content_type == content_type
+    assert req.charset == charset
+    if content_type == "application/octet-stream":
+        assert await req.post() == {}
 
 
 @pytest.mark.parametrize(

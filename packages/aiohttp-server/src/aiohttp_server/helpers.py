@@ -27,6 +27,7 @@ __all__ = [
 ]
 
 _EMPTY_PARAMS: MappingProxyType[str, str] = MappingProxyType({})
+_OCTET_STREAM = "application/octet-stream"
 _CT_CACHE: dict[str, tuple[str, MappingProxyType[str, str]]] = {}
 _CT_CACHE_MAX = 256
 
@@ -50,15 +51,21 @@ def _unquote(value: str) -> str:
 def _parse_content_type_uncached(raw: str) -> tuple[str, MappingProxyType[str, str]]:
     mime, sep, rest = raw.partition(";")
     mime = mime.strip().lower()
+    if mime.count("/") != 1:
+        # Not type/subtype: RFC 9110 section 8.3 lets the recipient assume
+        # application/octet-stream, and aiohttp reports exactly that.
+        mime = _OCTET_STREAM
     if not sep:
         return mime, _EMPTY_PARAMS
     params: dict[str, str] = {}
     for item in _split_params(rest):
         key, eq, value = item.partition("=")
         key = key.strip().lower()
-        if not key or not eq:
+        value = value.strip()
+        # ``charset=`` (nothing at all) is no parameter; ``charset=""`` is an empty one.
+        if not key or not eq or not value:
             continue
-        params[key] = _unquote(value.strip())
+        params[key] = _unquote(value)
     return mime, MappingProxyType(params)
 
 
@@ -74,9 +81,12 @@ def _split_params(rest: str) -> list[str]:
 
 
 def parse_content_type(raw: str | None) -> tuple[str, MappingProxyType[str, str]]:
-    """Return the lower-cased media type and its parameters (cached by raw value)."""
+    """Return the lower-cased media type and its parameters (cached by raw value).
+
+    A missing, empty or malformed media type reads as ``application/octet-stream``.
+    """
     if not raw:
-        return "", _EMPTY_PARAMS
+        return _OCTET_STREAM, _EMPTY_PARAMS
     hit = _CT_CACHE.get(raw)
     if hit is not None:
         return hit
@@ -107,16 +117,18 @@ def accepted_codings(header: str) -> set[str]:
 
 
 def parse_http_date(value: str | None) -> datetime.datetime | None:
-    """Parse an HTTP-date into an aware UTC datetime; ``None`` when absent or invalid."""
+    """Parse an HTTP-date into an aware UTC datetime; ``None`` when absent or invalid.
+
+    An HTTP-date is always GMT (RFC 9110 section 5.6.7): a zone a sender put
+    there anyway is ignored, as aiohttp does.
+    """
     if not value:
         return None
     try:
         parsed = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-    return parsed
+    return parsed.replace(tzinfo=datetime.timezone.utc)
 
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -134,17 +146,19 @@ def format_http_date(value: datetime.datetime) -> str:
 
 
 def parse_etag_list(value: str | None) -> tuple[ETag, ...] | None:
-    """Parse an If-Match / If-None-Match value; ``*`` gives ``(ETag("*"),)``."""
-    if value is None:
+    """Parse an If-Match / If-None-Match value; ``*`` gives ``(ETag("*"),)``.
+
+    ``None`` when absent or empty. As in aiohttp, the tags before anything
+    that is not a well-formed list member are kept and the rest is ignored.
+    """
+    if not value:
         return None
-    value = value.strip()
     if value == ETAG_ANY:
         return (ETag(value=ETAG_ANY),)
     tags: list[ETag] = []
     for match in LIST_QUOTED_ETAG_RE.finditer(value):
         if match.group(4) is not None:
-            # Garbage between tags: RFC 9110 says to treat the list as unparsable.
-            return ()
+            break
         tags.append(ETag(value=match.group(3), is_weak=bool(match.group(2))))
     return tuple(tags)
 

@@ -71,7 +71,7 @@ _RANGE_RE: Final = re.compile(r"^bytes=(\d*)-(\d*)$")
 _POST_METHODS: Final = frozenset(
     {hdrs.METH_PATCH, hdrs.METH_POST, hdrs.METH_PUT, hdrs.METH_TRACE, hdrs.METH_DELETE}
 )
-_FORM_TYPES: Final = frozenset({"", "application/x-www-form-urlencoded", "multipart/form-data"})
+_FORM_TYPES: Final = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 _EMPTY_POST: Final[MultiDictProxy[str | bytes | FileField]] = MultiDictProxy(MultiDict())
 
 
@@ -423,10 +423,7 @@ class BaseRequest(MutableMapping[str, Any]):
 
     @reify
     def content_type(self) -> str:
-        raw = self._headers.get(hdrs.CONTENT_TYPE)
-        if raw is None:
-            return "application/octet-stream"
-        return parse_content_type(raw)[0]
+        return parse_content_type(self._headers.get(hdrs.CONTENT_TYPE))[0]
 
     @reify
     def charset(self) -> str | None:
@@ -575,7 +572,7 @@ class BaseRequest(MutableMapping[str, Any]):
             field = await reader.next()
 
     def __repr__(self) -> str:
-        ascii_path = self._message.path.encode("ascii", "backslashreplace").decode("ascii")
+        ascii_path = self.path.encode("ascii", "backslashreplace").decode("ascii")
         return f"<{self.__class__.__name__} {self._method} {ascii_path} >"
 
     async def _prepare_hook(self, response: StreamResponse) -> None:
