@@ -22,6 +22,7 @@ from aiohttp_websocket.frames import (
     OP_PING,
     OP_TEXT,
     PIECE,
+    apply_mask,
     build_frame,
 )
 from aiohttp_websocket.models import WebSocketError, WSMessage, WSMsgType
@@ -370,6 +371,41 @@ def test_frame_returns_what_send_frame_queues() -> None:
     assert data[:2] == b"\x89\x82" and len(data) == 8
     peer = WebSocketProtocol(is_client=False)
     assert feed(peer, [data]) == [WSMessage(WSMsgType.PING, b"hi", "")]
+
+
+def test_short_client_frames_of_every_size_read_by_websockets() -> None:
+    # Payloads under 126 bytes are masked inline with a table of key repeats.
+    ours = WebSocketProtocol(is_client=True)
+    payloads = [os.urandom(size) for size in range(130)]
+    wire = b"".join(ours.frame(payload, OP_BINARY) for payload in payloads)
+    frames = sent_frames(ws_server(), wire)
+    assert [f.data for f in frames] == payloads
+    short = ours.frame(b"abc", OP_TEXT, fin=False)
+    assert short[:2] == b"\x01\x83" and apply_mask(short[2:6], short[6:]) == b"abc"
+
+
+def test_receive_single_declines_what_it_does_not_handle() -> None:
+    ours = WebSocketProtocol(is_client=False)
+    wire = _masked(OP_TEXT, b"hi")
+    assert ours.receive_single(wire) == WSMessage(WSMsgType.TEXT, "hi", "")
+    assert ours.events_received() == []
+    # Not bytes, a ping, a partial frame: None, and receive_data takes them.
+    assert ours.receive_single(bytearray(wire)) is None
+    assert ours.receive_single(_masked(OP_PING, b"p")) is None
+    assert ours.receive_single(wire[:3]) is None
+    ours.receive_data(wire[:3])
+    assert ours.receive_single(wire) is None
+    ours.receive_data(wire[3:])
+    assert ours.events_received() == [WSMessage(WSMsgType.TEXT, "hi", "")]
+    # A fragmented message in progress, then invalid UTF-8 after a failure.
+    ours.receive_data(build_frame(OP_TEXT, b"a", fin=False, mask=MASK))
+    assert ours.receive_single(wire) is None
+    ours.receive_data(_masked(OP_CONTINUATION, b"b"))
+    assert ours.events_received() == [WSMessage(WSMsgType.TEXT, "ab", "")]
+    assert ours.receive_single(_masked(OP_TEXT, b"\xff")) is None
+    ours.receive_data(_masked(OP_TEXT, b"\xff"))
+    assert ours.events_received()[0].type is WSMsgType.ERROR
+    assert ours.receive_single(wire) is None
 
 
 def test_message_exactly_max_size_is_accepted() -> None:

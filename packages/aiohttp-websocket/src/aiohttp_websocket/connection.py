@@ -203,6 +203,11 @@ class WebSocketReader:
         """Parse ``data``; returns ``(False, b"")`` as aiohttp's reader does."""
         self.received += 1
         proto = self._proto
+        msg = proto.receive_single(data)
+        if msg is not None:
+            # One whole TEXT/BINARY frame: straight to the queue.
+            self.queue.feed_data(msg, len(msg[1]))
+            return _NOT_UPGRADED
         proto.receive_data(data)
         events = proto.events_received()
         if not events:

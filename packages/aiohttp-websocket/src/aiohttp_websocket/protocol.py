@@ -37,6 +37,12 @@ from .models import WebSocketError, WSCloseCode, WSMessage, WSMsgType
 __all__ = ["WebSocketProtocol", "is_valid_close_code"]
 
 _U16 = Struct("!H")
+_HEAD_SHORT = Struct("!BB")
+_HEAD_SHORT_MASKED = Struct("!BBI")
+_from_bytes = int.from_bytes
+#: ``_KEY_REPEATS[n]`` times a 32-bit key is the key repeated ``n`` times
+#: (big-endian), for payloads under 126 bytes (at most 32 words).
+_KEY_REPEATS: Final = tuple(_from_bytes(b"\x00\x00\x00\x01" * n, "big") for n in range(33))
 _Utf8Decoder = codecs.getincrementaldecoder("utf-8")
 
 _TEXT: Final = WSMsgType.TEXT
@@ -105,13 +111,12 @@ class WebSocketProtocol:
         """Feed bytes from the peer; messages become available from :meth:`events_received`."""
         if self.error is not None or self.close_received or self.eof:
             return
-        parser = self._parser
-        if self._frag_type is None and parser.idle and len(data) > 1:
-            first = data[0]
-            if (first == 0x81 or first == 0x82) and self._receive_single(first, data):
-                return
+        msg = self.receive_single(data)
+        if msg is not None:
+            self._events.append(msg)
+            return
         try:
-            frames = parser.feed(data)
+            frames = self._parser.feed(data)
         except WebSocketError as exc:
             self._fail(exc)
             return
@@ -157,14 +162,30 @@ class WebSocketProtocol:
                 self._receive_close(payload)
                 return
 
-    def _receive_single(self, first: int, data: bytes) -> bool:
-        """Fast path: ``data`` is exactly one whole, valid FIN TEXT/BINARY frame.
+    def receive_single(self, data: bytes) -> WSMessage | None:
+        """Fast path: the message of ``data`` when it is one whole, valid FIN TEXT/BINARY frame.
 
-        The usual case for chatty connections; anything else (several or
-        partial frames, a 64-bit length, a wrong mask bit, the size limit)
-        returns False untouched and takes the general path.
+        The usual case for chatty connections. Anything else (several or
+        partial frames, a partial frame pending, a fragmented message, a
+        64-bit length, a wrong mask bit, the size limit, invalid UTF-8, a
+        closed or failed stream, input other than ``bytes``) returns None
+        with nothing consumed, for :meth:`receive_data` to handle.
         """
         parser = self._parser
+        if (
+            self._frag_type is not None
+            or parser._parts is not None
+            or parser._buf
+            or len(data) < 2
+            or type(data) is not bytes
+            or self.error is not None
+            or self.close_received
+            or self.eof
+        ):
+            return None
+        first = data[0]
+        if first != 0x81 and first != 0x82:
+            return None
         size = data[1]
         head = 2
         if parser.masked:
@@ -173,29 +194,33 @@ class WebSocketProtocol:
             head = 6
         if size == 126:
             if len(data) < head + 2:
-                return False
+                return None
             size = (data[2] << 8) | data[3]
             head += 2
         elif size > 126:
-            return False
+            return None
         if len(data) != head + size or size > parser.max_size:
-            return False
+            return None
         if head == 2:
             payload = data[2:]
         elif head == 4:
             payload = data[4:]
+        elif head == 6:
+            # A short masked payload: one integer XOR, the key repeated from a table.
+            words = (size + 3) >> 2
+            keys = (_from_bytes(data[2:6], "big") * _KEY_REPEATS[words]) >> (
+                ((words << 2) - size) << 3
+            )
+            payload = (_from_bytes(data[6:], "big") ^ keys).to_bytes(size, "big")
         else:
             payload = apply_mask(data[head - 4 : head], data[head:])
         if first == 0x82:
-            self._events.append(_new_tuple(WSMessage, (_BINARY, payload, "")))
-            return True
+            return _new_tuple(WSMessage, (_BINARY, payload, ""))
         try:
             text = payload.decode("utf-8")
         except UnicodeDecodeError:
-            self._fail_with(WSCloseCode.INVALID_TEXT, "Invalid UTF-8 text message")
-            return True
-        self._events.append(_new_tuple(WSMessage, (_TEXT, text, "")))
-        return True
+            return None
+        return _new_tuple(WSMessage, (_TEXT, text, ""))
 
     def _fragment(self, fin: bool, payload: bytes) -> bool:
         """Add one frame to the message being assembled; False on a violation."""
@@ -306,7 +331,21 @@ class WebSocketProtocol:
         See :meth:`_prepare` for compression; client frames are masked with a
         fresh key.
         """
-        first, data = self._prepare(data, opcode, fin, compress)
+        if self.compress:
+            first, data = self._prepare(data, opcode, fin, compress)
+        else:
+            first = opcode | 0x80 if fin else opcode
+        size = len(data)
+        if size < 126:
+            # The chatty case inline: one pack for the header, and a client's
+            # payload XORed as one integer with the key repeated (from a table).
+            if not self.is_client:
+                return _HEAD_SHORT.pack(first, size) + data
+            key = self._randbits(32)
+            words = (size + 3) >> 2
+            keys = (key * _KEY_REPEATS[words]) >> (((words << 2) - size) << 3)
+            masked = (_from_bytes(data, "big") ^ keys).to_bytes(size, "big")
+            return _HEAD_SHORT_MASKED.pack(first, 0x80 | size, key) + masked
         if self.is_client:
             return build_masked_frame(first, data, self._randbits(32))
         return build_plain_frame(first, data)
