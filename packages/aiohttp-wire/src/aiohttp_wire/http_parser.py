@@ -30,7 +30,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any, Final, Generic, NamedTuple, TypeVar
 
-from multidict import CIMultiDict, CIMultiDictProxy
+from multidict import CIMultiDict, CIMultiDictProxy, istr
 from yarl import URL
 
 from . import hdrs
@@ -123,11 +123,8 @@ _VERSION_RE: Final = re.compile(rb"HTTP/([0-9])\.([0-9])")
 # A whole header block, each line ending in CRLF. Strict: token names, no
 # whitespace before the colon, values of VCHAR / obs-text / SP / HTAB only.
 _STRICT_BLOCK_RE: Final = re.compile(rb"(?:[%s]+:[\t\x20-\x7e\x80-\xff]*\r\n)*" % _TCHAR)
-# The common case of the strict form: one space after the colon, a value that
-# neither starts nor ends with whitespace (nothing to trim).
-_SIMPLE_BLOCK_RE: Final = re.compile(
-    rb"(?:[%s]+: [\x21-\x7e\x80-\xff][\t\x20-\x7e\x80-\xff]*(?<![ \t])\r\n)*" % _TCHAR
-)
+# One strict field line (without its CRLF): the name and the untrimmed value.
+_FIELD_LINE_RE: Final = re.compile(rb"([%s]++):([\t\x20-\x7e\x80-\xff]*+)" % _TCHAR)
 # Lenient (responses): obs-fold continuation lines, any byte but NUL/CR/LF.
 _LENIENT_BLOCK_RE: Final = re.compile(rb"(?:(?:[%s]+:|[ \t])[^\x00\r\n]*\r\n)*" % _TCHAR)
 _CHUNK_SIZE_RE: Final = re.compile(rb"([0-9A-Fa-f]+)[ \t]*(?:;[^\x00\r\n]*)?")
@@ -157,6 +154,15 @@ _CACHED_LINE_SIZE: Final = 512
 # Status line -> (version, code, reason), for lines up to _CACHED_LINE_SIZE.
 _STATUS_LINES: dict[bytes, tuple[HttpVersion, int, str]] = {}
 _CHUNK_SIZES: dict[bytes, int] = {}
+# Strictly valid field lines (up to _CACHED_FIELD_SIZE bytes) -> their parsed
+# ``(name, value)`` pair and raw ``(name, value)`` pair, in one table so that a
+# lookup sees both or neither (another thread may clear it). Names are ``istr``
+# (the received spelling) so that building a CIMultiDict does not fold their
+# case again.
+_FieldEntry = tuple[tuple[str, str], tuple[bytes, bytes]]
+_FIELD_LINES: dict[bytes, _FieldEntry] = {}
+_CACHED_FIELD_SIZE: Final = 1024
+_FIELD_CACHE_SIZE: Final = 4096
 _EMPTY_HEADERS: Final[CIMultiDictProxy[str]] = CIMultiDictProxy(CIMultiDict())
 # Beyond these a length cannot describe a body anyone sends (and would only be
 # used to make a peer wait forever).
@@ -239,6 +245,39 @@ def _diagnose_block(block: bytes) -> HttpProcessingError:
         if _STRICT_BLOCK_RE.fullmatch(line + b"\r\n") is None:
             return InvalidHeader(line)
     return BadHttpMessage(f"Bad line ending in header block: {block[:100]!r}")
+
+
+class _BareLineFeed(Exception):
+    """A response head was split on CRLF but has a line ended by a bare LF."""
+
+
+def _parse_new_lines(lines: list[bytes], entries: list[_FieldEntry | None]) -> bool:
+    """Fill the gaps of ``entries`` (lines not seen before), caching each new line.
+
+    False when a line is not a strict ``name: value`` line: the caller then
+    validates (and for responses, unfolds) the block as a whole.
+    """
+    match = _FIELD_LINE_RE.fullmatch
+    cache = _FIELD_LINES
+    for i, entry in enumerate(entries):
+        if entry is not None:
+            continue
+        line = lines[i]
+        m = match(line)
+        if m is None:
+            return False
+        name, value = m.groups()
+        value = value.strip(b" \t")
+        entry = (
+            (istr(name.decode("ascii")), value.decode("utf-8", "surrogateescape")),
+            (name, value),
+        )
+        entries[i] = entry
+        if len(line) <= _CACHED_FIELD_SIZE:
+            if len(cache) >= _FIELD_CACHE_SIZE:
+                cache.clear()
+            cache[line] = entry
+    return True
 
 
 def _connection_tokens(value: str) -> frozenset[str] | tuple[str]:
@@ -543,38 +582,37 @@ class _Parser(Generic[_MsgT]):
             longest = max(map(len, block.split(b"\r\n")))
             if longest > self.max_field_size:
                 raise _line_too_long(what, self.max_field_size, longest)
-        if _SIMPLE_BLOCK_RE.fullmatch(block) is not None:
-            # The usual shape, ``Name: value`` with nothing to trim. Turning each
-            # ": " into a line break splits names and values in one C-level pass;
-            # the piece count proves that no value held a ": " of its own.
-            flat = block.replace(b": ", b"\r\n")
-            parts = flat.split(b"\r\n")
-            count = len(parts) >> 1
-            if count == block.count(b"\n"):
-                if count > self.max_headers:
-                    kind = "trailers" if what == "trailer line" else "headers"
-                    raise _too_many(kind)
-                # Pairing an iterator with itself yields (name, value) pairs and
-                # drops the empty piece after the last line break.
-                names_values = iter(flat.decode("utf-8", "surrogateescape").split("\r\n"))
-                headers = CIMultiDict(list(zip(names_values, names_values, strict=False)))
-                raw_pieces = iter(parts)
-                return CIMultiDictProxy(headers), tuple(zip(raw_pieces, raw_pieces, strict=False))
         lines = block.split(b"\r\n")
         lines.pop()
         if len(lines) > self.max_headers:
             kind = "trailers" if what == "trailer line" else "headers"
             raise _too_many(kind)
+        # Field lines repeat from message to message: each valid line seen before
+        # maps straight to its parsed pair, so a known line costs one dict lookup.
+        entries = list(map(_FIELD_LINES.get, lines))
+        if None in entries and not _parse_new_lines(lines, entries):
+            return self._parse_block(block, lines, what)
+        # Transposed in one C-level call: the parsed pairs and the raw pairs.
+        pairs, raw = zip(*entries, strict=True)
+        return CIMultiDictProxy(CIMultiDict(pairs)), raw
+
+    def _parse_block(
+        self, block: bytes, lines: list[bytes], what: str
+    ) -> tuple[CIMultiDictProxy[str], tuple[tuple[bytes, bytes], ...]]:
+        """A block with a line outside the strict grammar: lenient forms, or an error."""
+        if self._lenient and what == "header line" and block.count(b"\n") != len(lines):
+            # A bare LF: the head was split as if CRLF ended every line.
+            raise _BareLineFeed
+        if not self._lenient:
+            # Some line is not ``token:value``: name the first bad one.
+            raise _diagnose_block(block)
+        self._check_block(block)
+        if b"\n " in block or b"\n\t" in block:
+            folded, folded_raw = _folded_pairs(block)
+            return CIMultiDictProxy(CIMultiDict(folded)), tuple(folded_raw)
+        # Validated: every line is ``name:value``; split both views the same way.
         slines = block.decode("utf-8", "surrogateescape").split("\r\n")
         slines.pop()
-        if self._lenient:
-            self._check_block(block)
-            if b"\n " in block or b"\n\t" in block:
-                folded, folded_raw = _folded_pairs(block)
-                return CIMultiDictProxy(CIMultiDict(folded)), tuple(folded_raw)
-        elif _STRICT_BLOCK_RE.fullmatch(block) is None:
-            raise _diagnose_block(block)
-        # Validated: every line is ``name:value``; split both views the same way.
         headers = CIMultiDict(
             [(n, v.strip(" \t")) for n, _, v in [line.partition(":") for line in slines]]
         )
@@ -891,6 +929,8 @@ class ResponseParser(_Parser[RawResponseMessage]):
         )
         self._method = "GET"
         self._read_until_eof = read_until_eof
+        # Set while a head with bare LF line ends is split again line by line.
+        self._bare_lf = False
 
     def expect(self, method: str) -> None:
         """Name the request method the next responses answer (HEAD: no body)."""
@@ -927,11 +967,25 @@ class ResponseParser(_Parser[RawResponseMessage]):
         while data.startswith(b"\r\n", pos):
             pos += 2
         end = data.find(b"\r\n\r\n", pos)
-        # Every LF of the head in a CRLF: the fast split; otherwise bare LF lines.
-        if end != -1 and data.count(b"\n", pos, end) == data.count(b"\r\n", pos, end):
+        if end != -1 and not self._bare_lf:
             eol = data.find(b"\r\n", pos)
-            return data[pos:eol], data[eol + 2 : end + 2], end + 4
+            line = data[pos:eol]
+            # A bare LF in the header block shows when it is parsed (no cached
+            # line holds one): ``_parse_head`` then splits again the lenient way.
+            if b"\n" not in line:
+                return line, data[eol + 2 : end + 2], end + 4
         return self._split_lenient(data, pos)
+
+    def _parse_head(self, data: bytes, pos: int) -> int:
+        try:
+            return super()._parse_head(data, pos)
+        except _BareLineFeed:
+            pass
+        self._bare_lf = True
+        try:
+            return super()._parse_head(data, pos)
+        finally:
+            self._bare_lf = False
 
     def _eof_in_head(self) -> None:
         """A head cut short by the close: deliver what a lenient client would."""
