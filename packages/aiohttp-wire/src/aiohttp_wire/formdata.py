@@ -63,10 +63,12 @@ class FormData:
     ) -> None:
         """Add one field; a file object, payload, filename or content type makes it multipart.
 
-        ``content_transfer_encoding`` (deprecated, as in aiohttp) sets the part's
-        Content-Transfer-Encoding, which the multipart writer then applies.
-        Bytes without a filename still become a file field named after the
-        field, with aiohttp's DeprecationWarning (v4 will not do that).
+        ``content_transfer_encoding`` is deprecated and, as in aiohttp, only
+        accepted: RFC 7578 section 4.7 forbids the header in form-data, so
+        the part goes out as is (bytes given with it are a plain field, not a
+        file). Bytes without a filename otherwise still become a file field
+        named after the field, with aiohttp's DeprecationWarning (v4 will not
+        do that).
         """
         if isinstance(value, (io.IOBase, Payload)):
             self._is_multipart = True
@@ -108,7 +110,6 @@ class FormData:
                 DeprecationWarning,
                 stacklevel=2,
             )
-            headers[hdrs.CONTENT_TRANSFER_ENCODING] = content_transfer_encoding
             self._is_multipart = True
         self._fields.append((type_options, headers, value))
         self._writer = None
