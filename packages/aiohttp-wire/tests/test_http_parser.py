@@ -15,12 +15,14 @@ from hypothesis import strategies as st
 from yarl import URL
 
 from aiohttp_wire import http_exceptions as he
+from aiohttp_wire import http_parser
 from aiohttp_wire.base_protocol import BaseProtocol
 from aiohttp_wire.compression_utils import HAS_BROTLI, HAS_ZSTD
 from aiohttp_wire.http_parser import (
     BodyData,
     EndOfMessage,
     Event,
+    HeadersParser,
     HttpRequestParser,
     HttpResponseParser,
     RawRequestMessage,
@@ -144,6 +146,55 @@ def test_repeated_request_line_still_checks_host() -> None:
     p.receive_data(req("GET /h HTTP/1.1\nHost: a\n\n"))
     with pytest.raises(he.BadHttpMessage, match="without a Host"):
         p.receive_data(req("GET /h HTTP/1.1\nX: 1\n\n"))
+
+
+def test_repeated_field_lines_give_equal_heads() -> None:
+    # Field lines are memoised; a repeat gives the same names (as received) and values.
+    data = req("GET / HTTP/1.1\nhOsT: a\nX-Same:  v  \nCookie: k=1\n\n")
+    first = RequestParser().receive_data(data)[0]
+    second = RequestParser().receive_data(data)[0]
+    assert isinstance(first, RawRequestMessage) and isinstance(second, RawRequestMessage)
+    for msg in (first, second):
+        assert list(msg.headers.items()) == [("hOsT", "a"), ("X-Same", "v"), ("Cookie", "k=1")]
+        assert msg.headers["host"] == "a" and msg.headers["x-same"] == "v"
+        assert msg.raw_headers == ((b"hOsT", b"a"), (b"X-Same", b"v"), (b"Cookie", b"k=1"))
+
+
+def test_known_field_lines_do_not_excuse_a_bad_line() -> None:
+    good = "GET / HTTP/1.1\nHost: a\nX: 1\n"
+    RequestParser().receive_data(req(good + "\n"))
+    for bad, exc in (
+        ("Bad Name: 1\n", he.InvalidHeader),
+        ("X:\x01\n", he.InvalidHeader),
+        (" folded\n", he.BadHttpMessage),
+    ):
+        with pytest.raises(exc):
+            RequestParser().receive_data(req(good + bad + "\n"))
+
+
+def test_lenient_only_line_seen_in_a_response_is_still_refused_in_a_request() -> None:
+    # Only strictly valid lines are memoised: a response may carry a control
+    # character in a value, a request may not.
+    (msg, *_) = ResponseParser().receive_data(b"HTTP/1.1 204 No\r\nX: a\x01b\r\n\r\n")
+    assert isinstance(msg, RawResponseMessage)
+    assert msg.headers["X"] == "a\x01b"
+    with pytest.raises(he.InvalidHeader):
+        RequestParser().receive_data(b"GET / HTTP/1.1\r\nHost: a\r\nX: a\x01b\r\n\r\n")
+
+
+def test_field_line_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(http_parser, "_FIELD_CACHE_SIZE", 3)
+    monkeypatch.setattr(http_parser, "_FIELD_LINES", {})
+    long_value = "v" * 2000  # longer than memoised lines, parsed all the same
+    data = req("GET / HTTP/1.1\nHost: a\n" + "".join(f"X-{i}: {i}\n" for i in range(8)))
+    data += f"Long: {long_value}\r\n\r\n".encode()
+    for _ in range(3):
+        (msg, _) = RequestParser().receive_data(data)
+        assert isinstance(msg, RawRequestMessage)
+        assert [msg.headers[f"x-{i}"] for i in range(8)] == [str(i) for i in range(8)]
+        assert msg.headers["Long"] == long_value
+        assert len(msg.raw_headers) == 10
+        assert len(http_parser._FIELD_LINES) <= 3
 
 
 def test_http10_closes_by_default() -> None:
@@ -466,6 +517,62 @@ def test_default_limits() -> None:
     assert (p.max_line_size, p.max_field_size, p.max_headers) == (8190, 8190, 128)
 
 
+def test_adapter_default_limits_are_aiohttps() -> None:
+    # aiohttp's HttpParser defaults; its server and client pass their own (128).
+    for cls in (HttpRequestParser, HttpResponseParser):
+        p = cls()
+        assert (p.max_line_size, p.max_field_size, p.max_headers) == (8190, 8190, 32768)
+
+
+# -- HeadersParser ---------------------------------------------------------------------
+
+
+def test_headers_parser_defaults() -> None:
+    hp = HeadersParser()
+    assert (hp.max_line_size, hp.max_headers, hp.max_field_size, hp.lax) == (
+        8190,
+        32768,
+        8190,
+        False,
+    )
+
+
+def test_headers_parser_skips_start_line_and_stops_at_empty_line() -> None:
+    lines = [b"GET / HTTP/1.1", b"Host: a", b"X:  b ", b"X: c", b"", b"Y: ignored"]
+    headers, raw = HeadersParser().parse_headers(lines)
+    assert list(headers.items()) == [("Host", "a"), ("X", "b"), ("X", "c")]
+    assert raw == ((b"Host", b"a"), (b"X", b"b"), (b"X", b"c"))
+    assert HeadersParser().parse_headers([b"GET / HTTP/1.1"]) == (
+        HeadersParser().parse_headers([b"x", b""])
+    )
+    assert len(HeadersParser().parse_headers([b"x"])[0]) == 0
+
+
+def test_headers_parser_strict_and_lax() -> None:
+    folded = [b"HTTP/1.1 200 OK", b"X: a", b"  b", b"Y: c\x01"]
+    headers, raw = HeadersParser(lax=True).parse_headers(folded)
+    assert list(headers.items()) == [("X", "a b"), ("Y", "c\x01")]
+    assert raw == ((b"X", b"a b"), (b"Y", b"c\x01"))
+    with pytest.raises(he.BadHttpMessage):
+        HeadersParser().parse_headers(folded)
+    with pytest.raises(he.InvalidHeader):
+        HeadersParser().parse_headers([b"x", b"Bad Name: 1"])
+
+
+@pytest.mark.parametrize("line", [b"X: a\nY: b", b"X: a\rb", b"X: a\r\nY: b"])
+@pytest.mark.parametrize("lax", [False, True])
+def test_headers_parser_refuses_line_ends_inside_lines(line: bytes, lax: bool) -> None:
+    with pytest.raises(he.BadHttpMessage):
+        HeadersParser(lax=lax).parse_headers([b"x", line])
+
+
+def test_headers_parser_limits() -> None:
+    with pytest.raises(he.LineTooLong):
+        HeadersParser(max_field_size=10).parse_headers([b"x", b"X: " + b"v" * 20])
+    with pytest.raises(he.BadHttpMessage, match="Too many headers"):
+        HeadersParser(max_headers=2).parse_headers([b"x", b"A: 1", b"B: 2", b"C: 3"])
+
+
 # -- responses -------------------------------------------------------------------------
 
 
@@ -592,6 +699,17 @@ def test_response_bare_lf_and_obs_fold_tolerated() -> None:
     assert msg.headers["X-Long"] == "first second"
     assert body_of(events) == b"ok"
     assert msg.should_close is True
+
+
+def test_response_bare_lf_after_crlf_lines_ends_the_head_there() -> None:
+    # The first CRLF CRLF is not the end of a head whose lines end in bare LF.
+    p = ResponseParser()
+    p.receive_data(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nabcd")
+    events = p.receive_data(b"HTTP/1.1 200 OK\r\nContent-Length: 4\nX: 1\n\nok\r\n\r\n")
+    (msg,) = heads(events)
+    assert msg.headers["X"] == "1"
+    assert body_of(events) == b"ok\r\n"
+    assert isinstance(events[-1], EndOfMessage)
 
 
 def test_response_bare_lf_split_feed() -> None:

@@ -60,6 +60,7 @@ from .streams import EMPTY_PAYLOAD, StreamReader
 __all__ = [
     "BodyData",
     "EndOfMessage",
+    "HeadersParser",
     "HttpParser",
     "HttpRequestParser",
     "HttpResponseParser",
@@ -1140,6 +1141,49 @@ class _DecompressingSink:
         self.out.end_http_chunk_receiving()
 
 
+class HeadersParser:
+    """Header lines (already split, without line ends) into headers, as heads are parsed.
+
+    ``lax`` accepts what the response parser accepts (obs-fold continuation
+    lines, control characters in values); otherwise the request grammar of
+    RFC 9112 applies. Errors raise the parsers' ``HttpProcessingError`` s.
+    """
+
+    def __init__(
+        self,
+        max_line_size: int = 8190,
+        max_headers: int = 32768,
+        max_field_size: int = 8190,
+        lax: bool = False,
+    ) -> None:
+        self.max_line_size = max_line_size
+        self.max_headers = max_headers
+        self.max_field_size = max_field_size
+        self.lax = lax
+        core_cls = ResponseParser if lax else RequestParser
+        self._core: _Parser[Any] = core_cls(
+            max_line_size=max_line_size, max_field_size=max_field_size, max_headers=max_headers
+        )
+
+    def parse_headers(
+        self, lines: list[bytes]
+    ) -> tuple[CIMultiDictProxy[str], tuple[tuple[bytes, bytes], ...]]:
+        """``(headers, raw_headers)`` of ``lines``.
+
+        As aiohttp passes them, ``lines[0]`` is the start line (skipped); the
+        field lines follow, up to an empty line or the end of the list.
+        """
+        fields = lines[1:]
+        if b"" in fields:
+            fields = fields[: fields.index(b"")]
+        if not fields:
+            return _EMPTY_HEADERS, ()
+        block = b"\r\n".join(fields) + b"\r\n"
+        if len(fields) != block.count(b"\n") or len(fields) != block.count(b"\r"):
+            raise BadHttpMessage("Line ending inside a header line")
+        return self._core._parse_headers(block, "header line")
+
+
 class HttpParser(Generic[_MsgT]):
     """Common part of the asyncio adapters: sans-I/O events into ``StreamReader`` s."""
 
@@ -1150,7 +1194,7 @@ class HttpParser(Generic[_MsgT]):
         limit: int = 2**16,
         max_line_size: int = 8190,
         max_field_size: int = 8190,
-        max_headers: int = 128,
+        max_headers: int = 32768,
         payload_exception: type[BaseException] | None = None,
         response_with_body: bool = True,
         read_until_eof: bool = False,
