@@ -512,7 +512,8 @@ class RequestHandler(BaseProtocol, asyncio.BufferedProtocol):
                             keep = False
                             break
                     else:
-                        if not isinstance(resp, StreamResponse):
+                        # StreamResponse is an ABC (MutableMapping): its isinstance is slow.
+                        if type(resp) is not Response and not isinstance(resp, StreamResponse):
                             if resp is None:
                                 err = RuntimeError("Missing return statement on request handler")
                             else:

@@ -770,7 +770,7 @@ class Response(StreamResponse):
         assert writer is not None
         if self._must_be_empty_body or body is None:
             await super().write_eof()
-        elif isinstance(body, Payload):
+        elif type(body) is not bytes and isinstance(body, Payload):
             await body.write(writer)
             await super().write_eof()
         else:
@@ -787,12 +787,12 @@ class Response(StreamResponse):
             if body is None:
                 if not _no_body_status(self._status):
                     headers[hdrs.CONTENT_LENGTH] = "0"
-            elif isinstance(body, Payload):
+            elif type(body) is bytes or not isinstance(body, Payload):
+                headers[hdrs.CONTENT_LENGTH] = str(len(body))
+            else:
                 size = body.size
                 if size is not None:
                     headers[hdrs.CONTENT_LENGTH] = str(size)
-            else:
-                headers[hdrs.CONTENT_LENGTH] = str(len(body))
 
     def _apply_coding(self, coding: ContentCoding) -> None:
         if isinstance(self._body, Payload) or self._chunked:
