@@ -214,6 +214,115 @@ async def test_total_timeout(raw_server: RawServer) -> None:
     never.set()
 
 
+def _fast_or_hanging(never: asyncio.Event) -> Any:
+    """Answer ``/fast`` at once (keep-alive); never answer ``/slow``."""
+
+    async def handler(reader: Reader, writer: Writer) -> None:
+        while True:
+            req = await read_request(reader)
+            if req.target == "/slow":
+                await never.wait()
+                return
+            writer.write(respond("200 OK", [("Content-Length", "2")], b"ok"))
+            await writer.drain()
+
+    return handler
+
+
+async def test_total_timeout_of_a_request_that_reuses_a_pooled_timer(
+    raw_server: RawServer,
+) -> None:
+    # The first requests leave their timer in the session's pool with its loop
+    # handle due at their own (earlier) deadline: it must re-arm for the later one.
+    never = asyncio.Event()
+    url = await raw_server.start(_fast_or_hanging(never))
+    async with asyncio.timeout(10), ClientSession(timeout=ClientTimeout(total=0.2)) as session:
+        for _ in range(3):
+            async with session.get(url / "fast") as resp:
+                assert await resp.read() == b"ok"
+        assert len(session._timer_pool) == 1  # one timer served the three requests
+        with pytest.raises(asyncio.TimeoutError):
+            await session.get(url / "slow")
+        assert len(session._timer_pool) == 1
+    assert session._timer_pool == []
+    never.set()
+
+
+async def test_shorter_total_timeout_than_the_pooled_timer_is_armed_for(
+    raw_server: RawServer,
+) -> None:
+    # The pooled timer's handle is due in 300 s (the default): a request with a
+    # 50 ms total must not wait for it.
+    never = asyncio.Event()
+    url = await raw_server.start(_fast_or_hanging(never))
+    async with asyncio.timeout(10), ClientSession() as session:
+        async with session.get(url / "fast") as resp:
+            assert await resp.read() == b"ok"
+        with pytest.raises(asyncio.TimeoutError):
+            await session.get(url / "slow", timeout=ClientTimeout(total=0.05))
+        async with session.get(url / "fast") as resp:  # the timer is usable again
+            assert await resp.read() == b"ok"
+    never.set()
+
+
+async def test_total_timeout_fails_a_body_read_after_the_timer_was_reused(
+    raw_server: RawServer,
+) -> None:
+    never = asyncio.Event()
+
+    async def handler(reader: Reader, writer: Writer) -> None:
+        while True:
+            req = await read_request(reader)
+            if req.target == "/fast":
+                writer.write(respond("200 OK", [("Content-Length", "2")], b"ok"))
+                await writer.drain()
+                continue
+            writer.write(respond("200 OK", [("Content-Length", "10")], b"12345"))
+            await writer.drain()
+            await never.wait()
+            return
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession(timeout=ClientTimeout(total=0.2)) as session:
+        async with session.get(url / "fast") as resp:
+            assert await resp.read() == b"ok"
+        async with session.get(url / "partial") as resp:
+            assert resp.status == 200
+            with pytest.raises(asyncio.TimeoutError):
+                await resp.read()
+        async with session.get(url / "fast") as resp:  # a new connection, a pooled timer
+            assert await resp.read() == b"ok"
+    never.set()
+
+
+async def test_raise_for_status_callback_error_among_concurrent_requests(
+    raw_server: RawServer,
+) -> None:
+    async def handler(reader: Reader, writer: Writer) -> None:
+        while True:
+            req = await read_request(reader)
+            status = "500 Oops" if req.target == "/bad" else "200 OK"
+            writer.write(respond(status, [("Content-Length", "2")], b"ok"))
+            await writer.drain()
+
+    async def check(resp: Any) -> None:
+        await asyncio.sleep(0)  # another request may take the pooled timer meanwhile
+        resp.raise_for_status()
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession(raise_for_status=check) as session:
+        results = await asyncio.gather(
+            session.get(url / "bad"), session.get(url / "good"), return_exceptions=True
+        )
+        assert isinstance(results[0], ClientResponseError)
+        good = results[1]
+        assert not isinstance(good, BaseException)
+        assert await good.read() == b"ok"
+        good.release()
+        pool = session._timer_pool
+        assert len(pool) == len({id(timer) for timer in pool})  # no timer pooled twice
+
+
 async def test_expect_100_continue(raw_server: RawServer) -> None:
     seen: list[bytes] = []
 

@@ -59,6 +59,7 @@ _ALLOWED_SCHEMES: Final = _HTTP_SCHEMES | _WS_SCHEMES
 _REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
 _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 _SENTINEL: Any = object()
+_TIMER_POOL_SIZE: Final = 256  # idle total-timeout timers a session keeps
 
 
 @attrs.frozen
@@ -89,35 +90,91 @@ def _default_charset_resolver(response: ClientResponse, body: bytes) -> str:
 
 
 class _TotalTimer:
-    """The ``total`` timeout: cancels the request while in flight, fails the body after."""
+    """The ``total`` timeout of one request at a time: cancels it in flight, fails the body after.
 
-    __slots__ = ("_handle", "_task", "fired", "response")
+    A session pools its timers, and a timer keeps its loop handle when its
+    request ends early: scheduling and cancelling a loop timer for every
+    request costs more than the rest of a small GET's bookkeeping. A handle
+    that comes due before the current deadline re-arms itself for it (so the
+    timeout fires exactly when a fresh timer would); one whose timer is idle
+    lapses.
+    """
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, delay: float, ceil_threshold: float):
-        self._task = asyncio.current_task(loop)
+    __slots__ = (
+        "_active",
+        "_armed",
+        "_deadline",
+        "_handle",
+        "_loop",
+        "_pool",
+        "_task",
+        "fired",
+        "response",
+    )
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, pool: list[_TotalTimer]) -> None:
+        self._loop = loop
+        self._pool = pool
+        self._handle: asyncio.TimerHandle | None = None
+        self._armed = 0.0  # when the handle is due
+        self._deadline = 0.0
+        self._task: asyncio.Task[Any] | None = None
+        self._active = False
         self.fired = False
         self.response: ClientResponse | None = None
+
+    def start(self, delay: float, ceil_threshold: float) -> None:
+        """Time the current task's request: ``delay`` seconds from now."""
+        loop = self._loop
         when = loop.time() + delay
         if delay > ceil_threshold:
             when = math.ceil(when)
-        self._handle: asyncio.TimerHandle | None = loop.call_at(when, self._fire)
+        self._deadline = when
+        self._task = asyncio.current_task(loop)
+        self._active = True
+        self.fired = False
+        handle = self._handle
+        if handle is None or self._armed > when:
+            if handle is not None:
+                handle.cancel()
+            self._armed = when
+            self._handle = loop.call_at(when, self._due)
 
-    def _fire(self) -> None:
+    def _due(self) -> None:
         self._handle = None
+        if not self._active:
+            return
+        if self._armed < self._deadline:
+            self._armed = self._deadline
+            self._handle = self._loop.call_at(self._deadline, self._due)
+            return
         self.fired = True
         response = self.response
         self.response = None
         if response is None:
             if self._task is not None:
-                self._task.cancel()
+                self._task.cancel()  # the request's own error path gives the timer back
             return
         content = response.content
         if content is not None and not content.is_eof() and content.exception() is None:
             content.set_exception(asyncio.TimeoutError())
             response.close()
+        self.cancel()
 
     def cancel(self) -> None:
-        """Stop the timer."""
+        """Stop timing: the timer goes back to its session's pool (once)."""
+        if not self._active:
+            return
+        self._active = False
+        self._task = None
+        self.response = None
+        if len(self._pool) < _TIMER_POOL_SIZE:
+            self._pool.append(self)
+        else:
+            self.discard()
+
+    def discard(self) -> None:
+        """Drop the loop handle (the timer is not used again)."""
         handle = self._handle
         if handle is not None:
             handle.cancel()
@@ -395,6 +452,7 @@ class ClientSession:
         self._default_proxy = URL(proxy) if proxy is not None else None
         self._default_proxy_auth = proxy_auth
         self._middlewares = tuple(middlewares)
+        self._timer_pool: list[_TotalTimer] = []
 
     def __init_subclass__(cls: type[ClientSession]) -> None:
         warnings.warn(
@@ -770,20 +828,22 @@ class ClientSession:
             raise_for_status = self._raise_for_status
         chain = self._middlewares if middlewares is None else tuple(middlewares)
 
-        traces = [
-            Trace(self, tc, tc.trace_config_ctx(trace_request_ctx=trace_request_ctx))
-            for tc in self._trace_configs
-        ]
-        for trace in traces:
-            await trace.send_request_start(
-                method, url.extend_query(params) if params else url, headers
+        traces: list[Trace] = []
+        if self._trace_configs:
+            traces.extend(
+                Trace(self, tc, tc.trace_config_ctx(trace_request_ctx=trace_request_ctx))
+                for tc in self._trace_configs
             )
+            for trace in traces:
+                await trace.send_request_start(
+                    method, url.extend_query(params) if params else url, headers
+                )
 
-        timer = (
-            _TotalTimer(loop, real_timeout.total, real_timeout.ceil_threshold)
-            if real_timeout.total
-            else None
-        )
+        timer: _TotalTimer | None = None
+        if real_timeout.total:
+            pool = self._timer_pool
+            timer = pool.pop() if pool else _TotalTimer(loop, pool)
+            timer.start(real_timeout.total, real_timeout.ceil_threshold)
         assert connector is not None
 
         async def send_once(req: ClientRequest) -> ClientResponse:
@@ -829,6 +889,7 @@ class ClientSession:
                 return resp
 
         handler = build_client_middlewares(send_once, chain) if chain else send_once
+        handed_off: _TotalTimer | None = None
 
         try:
             while True:
@@ -941,10 +1002,13 @@ class ClientSession:
 
             resp._history = tuple(history)
             if timer is not None:
+                # From here the response owns the timer: the error path below must
+                # not give it back to the pool a second time (it may be reused by then).
+                handed_off, timer = timer, None
                 if resp.closed:
-                    timer.cancel()
+                    handed_off.cancel()
                 else:
-                    timer.response = resp
+                    handed_off.response = resp
             if raise_for_status is True:
                 resp.raise_for_status()
             elif raise_for_status:
@@ -953,19 +1017,26 @@ class ClientSession:
                 await trace.send_request_end(method, url, headers, resp)
             return resp
         except BaseException as exc:
+            timed_out = False
             if timer is not None:
-                timer.cancel()
-                if timer.fired and isinstance(exc, asyncio.CancelledError):
+                timer.cancel()  # back in the pool: read ``fired`` now, not after an await
+                timed_out = timer.fired
+                if timed_out and isinstance(exc, asyncio.CancelledError):
                     _uncancel()
                     exc = asyncio.TimeoutError()
+            elif handed_off is not None:
+                handed_off.done_with(resp)  # stop timing a response the caller never gets
             for trace in traces:
                 await trace.send_request_exception(method, url, headers, exc)
-            if isinstance(exc, asyncio.TimeoutError) and timer is not None and timer.fired:
+            if timed_out and isinstance(exc, asyncio.TimeoutError):
                 raise exc from None
             raise
 
     def _request_cookies(self, url: URL, cookies: Any) -> list[tuple[str, Any]] | None:
-        jar_cookies = self._cookie_jar.filter_cookies(url)
+        jar = self._cookie_jar
+        if type(jar) is CookieJar and not jar._cookies and not cookies:
+            return None  # our empty jar has nothing to filter (a custom jar is always asked)
+        jar_cookies = jar.filter_cookies(url)
         if not jar_cookies and not cookies:
             return None
         merged: list[tuple[str, Any]] = list(jar_cookies.items())
@@ -977,6 +1048,9 @@ class ClientSession:
 
     async def close(self) -> None:
         """Close the connector if the session owns it."""
+        for timer in self._timer_pool:
+            timer.discard()
+        self._timer_pool.clear()
         if not self.closed:
             connector = self._connector
             if connector is not None and self._connector_owner:

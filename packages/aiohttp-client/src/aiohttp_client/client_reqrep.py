@@ -69,6 +69,9 @@ _GET_METHODS = frozenset(
     {hdrs.METH_GET, hdrs.METH_HEAD, hdrs.METH_OPTIONS, hdrs.METH_TRACE, hdrs.METH_CONNECT}
 )
 _JSON_RE = re.compile(r"^(?:application/|[\w.-]+/[\w.+-]+?\+)json$")
+_KNOWN_METHODS = frozenset(  # tokens already: the regex is only needed for other methods
+    {hdrs.METH_DELETE, hdrs.METH_PATCH, hdrs.METH_POST, hdrs.METH_PUT} | _GET_METHODS
+)
 _LINK_SPLIT_RE = re.compile(r",(?=\s*<)")
 _LINK_RE = re.compile(r"^\s*<(.*)>(.*)$")
 # RFC 9110 section 5.6.2: a method is a token.
@@ -77,6 +80,7 @@ _LINK_PARAM_RE = re.compile(r"\s*;\s*([^\s=;]+)\s*(?:=\s*(\"[^\"]*\"|[^\s;]*))?"
 USER_AGENT = f"Python/{sys.version_info[0]}.{sys.version_info[1]} aiohttp/3.13.3"
 _EXPECT_100 = "100-continue"
 _COOKIE_CODER = SimpleCookie()  # quotes plain cookie values as http.cookies does
+_tuple_new = tuple.__new__
 
 
 def as_payload(data: Any) -> payload.Payload:
@@ -222,7 +226,7 @@ class ClientRequest:
             url = url.extend_query(params)
         self.original_url = url
         self.url = url.with_fragment(None) if url.raw_fragment else url
-        if _METHOD_TOKEN_RE.fullmatch(method) is None:
+        if method not in _KNOWN_METHODS and _METHOD_TOKEN_RE.fullmatch(method) is None:
             raise ValueError(f"Method cannot contain non-token characters {method!r}")
         self.method = method.upper()
         self.chunked = chunked
@@ -230,7 +234,7 @@ class ClientRequest:
         self.response_class: type[ClientResponse] = response_class or ClientResponse
         self._timer = timer
         self._session = session
-        self._ssl = _check_ssl(ssl)
+        self._ssl = ssl if ssl is True else _check_ssl(ssl)
         self.server_hostname = server_hostname
         self._traces: list[Trace] = traces if traces is not None else []
         self._continue: asyncio.Future[bool] | None = None
@@ -285,14 +289,29 @@ class ClientRequest:
             h: int | None = hash(tuple(self.proxy_headers.items()))
         else:
             h = None
-        return ConnectionKey(
-            self.host, self.port, self.is_ssl(), self._ssl, self.proxy, self.proxy_auth, h
+        url = self.url
+        host = url.raw_host
+        assert host is not None
+        # tuple.__new__ skips the NamedTuple's Python-level __new__ (one per request).
+        return _tuple_new(
+            ConnectionKey,
+            (
+                host,
+                url.port,
+                url.scheme in _SSL_SCHEMES,
+                self._ssl,
+                self.proxy,
+                self.proxy_auth,
+                h,
+            ),
         )
 
     @property
     def request_info(self) -> RequestInfo:
         """URL, method and headers as sent."""
-        return RequestInfo(self.url, self.method, CIMultiDictProxy(self.headers), self.original_url)
+        return _tuple_new(
+            RequestInfo, (self.url, self.method, CIMultiDictProxy(self.headers), self.original_url)
+        )
 
     @property
     def session(self) -> ClientSession:
@@ -1075,7 +1094,8 @@ class ClientResponse:
         exc_tb: TracebackType | None,
     ) -> None:
         self.release()
-        await self.wait_for_close()
+        if self._writer is not None:  # else wait_for_close() would only release again
+            await self.wait_for_close()
 
     def __del__(self, _warnings: Any = warnings) -> None:
         if self._closed:

@@ -335,6 +335,13 @@ class BaseConnector:
         if req.proxy is not None and not req.is_ssl():
             _add_forward_proxy_headers(req)
         key = req.connection_key
+        if not traces and key in self._conns and self._has_slot(key):
+            # A free slot and a pooled connection: nothing to wait for.
+            proto = self._get(key)
+            if proto is not None:
+                self._reserve(key)
+                self._acquired.add(proto)
+                return Connection(self, key, proto, self._loop, True)
         if timeout.connect is None:
             return await self._connect(req, key, traces, timeout)
         try:
