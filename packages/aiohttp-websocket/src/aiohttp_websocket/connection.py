@@ -52,6 +52,8 @@ _CLOSE: Final = WSMsgType.CLOSE
 _PING: Final = WSMsgType.PING
 _PONG: Final = WSMsgType.PONG
 _ERROR: Final = WSMsgType.ERROR
+_CLOSING: Final = WSMsgType.CLOSING
+_CLOSED: Final = WSMsgType.CLOSED
 _NOT_UPGRADED: Final = (False, b"")
 #: Messages from this size on are written in pieces (see ``frame_pieces``).
 _PIECES_MIN: Final = 2 * PIECE
@@ -659,7 +661,7 @@ class WebSocketConnection:
                 await self.close()
                 return WSMessage(_ERROR, exc, None)
 
-            mtype = msg.type
+            mtype = msg[0]
             if mtype is _TEXT or mtype is _BINARY:
                 return msg
             if mtype is _CLOSE:
@@ -711,6 +713,7 @@ class WebSocketConnection:
 
     async def __anext__(self) -> WSMessage:
         msg = await self.receive()
-        if msg.type in (_CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED):
+        mtype = msg[0]
+        if mtype is _CLOSE or mtype is _CLOSING or mtype is _CLOSED:
             raise StopAsyncIteration
         return msg
