@@ -21,7 +21,14 @@ from aiohttp_wire.compression_utils import (
     HAS_BROTLI,
     HAS_ZSTD,
     BrotliDecompressor,
+    CompressObjArgs,
+    DecompressionBaseHandler,
+    ZLibBackend,
+    ZLibBackendProtocol,
+    ZLibBackendWrapper,
+    ZLibCompressObjProtocol,
     ZLibCompressor,
+    ZLibDecompressObjProtocol,
     ZLibDecompressor,
     ZSTDDecompressor,
     accept_encoding,
@@ -318,14 +325,43 @@ def test_set_zlib_backend(monkeypatch: pytest.MonkeyPatch) -> None:
     backend.decompressobj = decompressobj  # type: ignore[attr-defined]
     backend.MAX_WBITS = zlib.MAX_WBITS  # type: ignore[attr-defined]
 
-    monkeypatch.setattr(compression_utils, "_zlib_backend", compression_utils._zlib_backend)
+    held = ZLibBackend  # what a library imported before the switch
+    monkeypatch.setattr(ZLibBackend, "_zlib_backend", ZLibBackend._zlib_backend)
+    assert held.name == "zlib"
     set_zlib_backend(backend)
-    assert compression_utils._zlib_backend.name == "fakezlib"
-    assert compression_utils._zlib_backend.MAX_WBITS == zlib.MAX_WBITS
+    # The same object now fronts the new module, for every holder of it.
+    assert held is compression_utils.ZLibBackend
+    assert held.name == "fakezlib"
+    assert held.MAX_WBITS == zlib.MAX_WBITS
     c = ZLibCompressor()
     data = c.compress_sync(b"x") + c.flush()
     assert ZLibDecompressor().decompress_sync(data) == b"x"
     assert created == ["c", "d"]
+
+
+def test_zlib_backend_wrapper_exposes_the_module() -> None:
+    assert isinstance(ZLibBackend, ZLibBackendWrapper)
+    module: ZLibBackendProtocol = zlib  # the stdlib module fits the protocol (static check)
+    assert ZLibBackendWrapper(module).name == "zlib"
+    assert (
+        ZLibBackend.MAX_WBITS,
+        ZLibBackend.Z_FULL_FLUSH,
+        ZLibBackend.Z_SYNC_FLUSH,
+        ZLibBackend.Z_BEST_SPEED,
+        ZLibBackend.Z_FINISH,
+    ) == (zlib.MAX_WBITS, zlib.Z_FULL_FLUSH, zlib.Z_SYNC_FLUSH, zlib.Z_BEST_SPEED, zlib.Z_FINISH)
+    assert ZLibBackend.decompress(ZLibBackend.compress(b"abc")) == b"abc"
+    args: CompressObjArgs = {"wbits": -15, "level": 1}
+    comp: ZLibCompressObjProtocol = ZLibBackend.compressobj(**args)
+    data = comp.compress(b"raw") + comp.flush()
+    decomp: ZLibDecompressObjProtocol = ZLibBackend.decompressobj(-15)
+    assert decomp.decompress(data) == b"raw" and decomp.eof
+    assert ZLibBackend.error is zlib.error  # anything else comes from the module
+
+
+@pytest.mark.parametrize("factory", [ZLibDecompressor, BrotliDecompressor, ZSTDDecompressor])
+def test_every_decompressor_is_a_decompression_handler(factory: Callable[[], Any]) -> None:
+    assert isinstance(factory(), DecompressionBaseHandler)
 
 
 async def test_compress_calls_keep_their_order_around_the_executor() -> None:

@@ -21,7 +21,7 @@ import sys
 import zlib
 from abc import ABC, abstractmethod
 from concurrent.futures import Executor
-from typing import Any, Final
+from typing import Any, Final, Protocol, TypedDict
 
 __all__ = (
     "DEFAULT_MAX_DECOMPRESS_SIZE",
@@ -67,36 +67,123 @@ DEFAULT_MAX_DECOMPRESS_SIZE: Final = 2**25
 MAX_SYNC_CHUNK_SIZE: Final = 2**16
 
 
-class ZLibBackend:
-    """The zlib-compatible module every new zlib (de)compressor uses (see ``set_zlib_backend``)."""
+class ZLibCompressObjProtocol(Protocol):
+    """What a backend's ``compressobj()`` returns."""
 
-    def __init__(self, module: Any) -> None:
-        self._module = module
+    def compress(self, data: Any) -> bytes: ...
+
+    def flush(self, mode: int = ..., /) -> bytes: ...
+
+
+class ZLibDecompressObjProtocol(Protocol):
+    """What a backend's ``decompressobj()`` returns."""
+
+    def decompress(self, data: Any, max_length: int = ...) -> bytes: ...
+
+    def flush(self, length: int = ..., /) -> bytes: ...
+
+    @property
+    def eof(self) -> bool: ...
+
+
+class ZLibBackendProtocol(Protocol):
+    """A zlib-compatible module: ``zlib`` itself, ``isal.isal_zlib``, ``zlib_ng.zlib_ng``."""
+
+    MAX_WBITS: int
+    Z_FULL_FLUSH: int
+    Z_SYNC_FLUSH: int
+    Z_BEST_SPEED: int
+    Z_FINISH: int
+
+    def compressobj(
+        self,
+        level: int = ...,
+        method: int = ...,
+        wbits: int = ...,
+        memLevel: int = ...,
+        strategy: int = ...,
+        zdict: Any | None = ...,
+    ) -> ZLibCompressObjProtocol: ...
+
+    def decompressobj(self, wbits: int = ..., zdict: Any = ...) -> ZLibDecompressObjProtocol: ...
+
+    def compress(self, data: Any, /, level: int = ...) -> bytes: ...
+
+    def decompress(self, data: Any, /, wbits: int = ..., bufsize: int = ...) -> bytes: ...
+
+
+class CompressObjArgs(TypedDict, total=False):
+    """Keyword arguments for a backend's ``compressobj()``."""
+
+    wbits: int
+    strategy: int
+    level: int
+
+
+class ZLibBackendWrapper:
+    """One stable object in front of the zlib-compatible module in use.
+
+    ``ZLibBackend`` is the instance; ``set_zlib_backend()`` swaps the module
+    behind it, so code holding ``ZLibBackend`` sees the change.
+    """
+
+    def __init__(self, _zlib_backend: Any) -> None:
+        self._zlib_backend = _zlib_backend
 
     @property
     def name(self) -> str:
         """The backend module's name."""
-        return str(getattr(self._module, "__name__", "undefined"))
+        return str(getattr(self._zlib_backend, "__name__", "undefined"))
 
-    def compressobj(self, *args: Any, **kwargs: Any) -> Any:
+    @property
+    def MAX_WBITS(self) -> int:
+        return int(self._zlib_backend.MAX_WBITS)
+
+    @property
+    def Z_FULL_FLUSH(self) -> int:
+        return int(self._zlib_backend.Z_FULL_FLUSH)
+
+    @property
+    def Z_SYNC_FLUSH(self) -> int:
+        return int(self._zlib_backend.Z_SYNC_FLUSH)
+
+    @property
+    def Z_BEST_SPEED(self) -> int:
+        return int(self._zlib_backend.Z_BEST_SPEED)
+
+    @property
+    def Z_FINISH(self) -> int:
+        return int(self._zlib_backend.Z_FINISH)
+
+    def compressobj(self, *args: Any, **kwargs: Any) -> ZLibCompressObjProtocol:
         """``compressobj`` of the backend."""
-        return self._module.compressobj(*args, **kwargs)
+        return self._zlib_backend.compressobj(*args, **kwargs)  # type: ignore[no-any-return]
 
-    def decompressobj(self, *args: Any, **kwargs: Any) -> Any:
+    def decompressobj(self, *args: Any, **kwargs: Any) -> ZLibDecompressObjProtocol:
         """``decompressobj`` of the backend."""
-        return self._module.decompressobj(*args, **kwargs)
+        return self._zlib_backend.decompressobj(*args, **kwargs)  # type: ignore[no-any-return]
+
+    def compress(self, data: Any, *args: Any, **kwargs: Any) -> bytes:
+        """One-shot ``compress`` of the backend."""
+        return self._zlib_backend.compress(data, *args, **kwargs)  # type: ignore[no-any-return]
+
+    def decompress(self, data: Any, *args: Any, **kwargs: Any) -> bytes:
+        """One-shot ``decompress`` of the backend."""
+        return self._zlib_backend.decompress(data, *args, **kwargs)  # type: ignore[no-any-return]
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._module, name)
+        if name == "_zlib_backend":  # not set yet (a copy being built): no recursion
+            raise AttributeError(name)
+        return getattr(self._zlib_backend, name)
 
 
-_zlib_backend = ZLibBackend(zlib)
+#: The zlib backend every new zlib (de)compressor uses.
+ZLibBackend: Final = ZLibBackendWrapper(zlib)
 
 
 def set_zlib_backend(new_zlib_backend: Any) -> None:
     """Use a zlib-compatible module (e.g. ``isal.isal_zlib``, ``zlib_ng.zlib_ng``) from now on."""
-    global _zlib_backend
-    _zlib_backend = ZLibBackend(new_zlib_backend)
+    ZLibBackend._zlib_backend = new_zlib_backend
 
 
 def encoding_to_mode(encoding: str | None = None, suppress_deflate_header: bool = False) -> int:
@@ -148,12 +235,12 @@ class ZLibCompressor(_ExecutorMixin):
             kwargs["level"] = level
         if strategy is not None:
             kwargs["strategy"] = strategy
-        self._compressor = _zlib_backend.compressobj(**kwargs)
+        self._compressor = ZLibBackend.compressobj(**kwargs)
         self._lock = asyncio.Lock()
 
     def compress_sync(self, data: bytes) -> bytes:
         """Compress ``data`` now (output may lag until ``flush()``)."""
-        return self._compressor.compress(data)  # type: ignore[no-any-return]
+        return self._compressor.compress(data)
 
     async def compress(self, data: bytes) -> bytes:
         """Compress ``data``, in the executor when it is large; calls keep their order."""
@@ -168,12 +255,34 @@ class ZLibCompressor(_ExecutorMixin):
 
     def flush(self, mode: int | None = None) -> bytes:
         """Emit buffered output; ``Z_FINISH`` (``None``) ends the stream, ``Z_SYNC_FLUSH`` not."""
-        return self._compressor.flush(  # type: ignore[no-any-return]
-            zlib.Z_FINISH if mode is None else mode
-        )
+        return self._compressor.flush(zlib.Z_FINISH if mode is None else mode)
 
 
-class ZLibDecompressor(_ExecutorMixin):
+class DecompressionBaseHandler(_ExecutorMixin, ABC):
+    """Base of the decompressors: ``decompress_sync`` and an async ``decompress``."""
+
+    def __init__(
+        self,
+        executor: Executor | None = None,
+        max_sync_chunk_size: int | None = MAX_SYNC_CHUNK_SIZE,
+    ) -> None:
+        super().__init__(executor, max_sync_chunk_size)
+
+    @abstractmethod
+    def decompress_sync(self, data: bytes, max_length: int = 0) -> bytes:
+        """Decompress, returning at most ``max_length`` bytes (``0``: unbounded)."""
+
+    async def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+        """``decompress_sync`` in the executor when ``data`` is large."""
+        if self._offload(len(data)):
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(
+                self._executor, self.decompress_sync, data, max_length
+            )
+        return self.decompress_sync(data, max_length)
+
+
+class ZLibDecompressor(DecompressionBaseHandler):
     """A gzip / deflate decompressor.
 
     For ``encoding="deflate"`` the zlib wrapper RFC 9110 requires is detected
@@ -191,7 +300,7 @@ class ZLibDecompressor(_ExecutorMixin):
         self._mode = encoding_to_mode(encoding, suppress_deflate_header)
         self._detect = encoding == "deflate" and not suppress_deflate_header
         self._head = b""
-        self._decompressor: Any = None if self._detect else _zlib_backend.decompressobj(self._mode)
+        self._decompressor: Any = None if self._detect else ZLibBackend.decompressobj(self._mode)
 
     def _start(self, data: bytes) -> bytes | None:
         """Pick zlib-wrapped or raw deflate from the first two bytes (``None``: need more)."""
@@ -205,7 +314,7 @@ class ZLibDecompressor(_ExecutorMixin):
         # cannot start so (its first block type bits would have to be invalid).
         wrapped = cmf & 0x0F == 8 and (cmf << 8 | flg) % 31 == 0
         self._mode = zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS
-        self._decompressor = _zlib_backend.decompressobj(self._mode)
+        self._decompressor = ZLibBackend.decompressobj(self._mode)
         self._detect = False
         return data
 
@@ -217,15 +326,6 @@ class ZLibDecompressor(_ExecutorMixin):
                 return b""
             data = started
         return self._decompressor.decompress(data, max_length)  # type: ignore[no-any-return]
-
-    async def decompress(self, data: bytes, max_length: int = 0) -> bytes:
-        """``decompress_sync`` in the executor when ``data`` is large."""
-        if self._offload(len(data)):
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(
-                self._executor, self.decompress_sync, data, max_length
-            )
-        return self.decompress_sync(data, max_length)
 
     def flush(self, length: int = 0) -> bytes:
         """The output still held at the end of the stream."""
@@ -264,7 +364,7 @@ class _Pending(bytes):
 _PENDING: Final = _Pending(b"\x00")
 
 
-class _BufferedDecompressor(_ExecutorMixin, ABC):
+class _BufferedDecompressor(DecompressionBaseHandler):
     """Bounded-output driver for decoders that buffer their input internally.
 
     Output beyond ``max_length`` stays in the decoder (or, when the decoder
@@ -272,7 +372,11 @@ class _BufferedDecompressor(_ExecutorMixin, ABC):
     marker, or input that was not fed yet.
     """
 
-    def __init__(self, executor: Executor | None, max_sync_chunk_size: int | None) -> None:
+    def __init__(
+        self,
+        executor: Executor | None = None,
+        max_sync_chunk_size: int | None = MAX_SYNC_CHUNK_SIZE,
+    ) -> None:
         super().__init__(executor, max_sync_chunk_size)
         self._extra = b""
         self._held = b""
@@ -312,15 +416,6 @@ class _BufferedDecompressor(_ExecutorMixin, ABC):
             self._extra = b""
         self._held = data
         return out
-
-    async def decompress(self, data: bytes, max_length: int = 0) -> bytes:
-        """``decompress_sync`` in the executor when ``data`` is large."""
-        if self._offload(len(data)):
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(
-                self._executor, self.decompress_sync, data, max_length
-            )
-        return self.decompress_sync(data, max_length)
 
     def flush(self) -> bytes:
         """Everything still pending (the end of the stream was received)."""
