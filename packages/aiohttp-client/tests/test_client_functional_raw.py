@@ -25,7 +25,7 @@ from aiohttp_client.client_exceptions import (
     SocketTimeoutError,
 )
 from aiohttp_client.client_middleware_digest_auth import DigestAuthMiddleware, parse_challenge
-from aiohttp_client.client_reqrep import Fingerprint
+from aiohttp_client.client_reqrep import ClientResponse, Fingerprint
 from aiohttp_client.cookiejar import CookieJar
 
 Reader = asyncio.StreamReader
@@ -892,3 +892,35 @@ async def test_content_disposition_filename_rfc2231(raw_server: RawServer) -> No
         ("inline", "only-plain.txt"),
         ("inline", None),
     ]
+
+
+async def test_a_response_class_s_own_context_manager_methods_run(
+    raw_server: RawServer,
+) -> None:
+    calls: list[str] = []
+
+    class Recording(ClientResponse):
+        async def __aenter__(self) -> ClientResponse:
+            calls.append("enter")
+            return await super().__aenter__()
+
+        async def __aexit__(self, *exc_info: Any) -> None:
+            calls.append("exit")
+            await super().__aexit__(*exc_info)
+
+    async def handler(reader: Reader, writer: Writer) -> None:
+        while True:
+            await read_request(reader)
+            writer.write(respond("200 OK", [("Content-Length", "2")], b"ok"))
+            await writer.drain()
+
+    url = await raw_server.start(handler)
+    async with asyncio.timeout(10), ClientSession(response_class=Recording) as session:
+        async with session.get(url) as resp:
+            assert isinstance(resp, Recording)
+            assert await resp.read() == b"ok"
+        assert calls == ["enter", "exit"]
+        assert resp.closed
+        async with session.get(url) as resp:  # the connection went back to the pool
+            assert await resp.read() == b"ok"
+    assert raw_server.connections == 1

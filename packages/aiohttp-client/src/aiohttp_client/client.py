@@ -60,6 +60,8 @@ _REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
 _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 _SENTINEL: Any = object()
 _TIMER_POOL_SIZE: Final = 256  # idle total-timeout timers a session keeps
+_RESPONSE_AENTER: Final = ClientResponse.__aenter__
+_RESPONSE_AEXIT: Final = ClientResponse.__aexit__
 
 
 @attrs.frozen
@@ -215,8 +217,10 @@ class _BaseRequestContextManager(Generic[_ResponseT]):
         return self.__await__()
 
     async def __aenter__(self) -> _ResponseT:
-        self._resp: _ResponseT = await self._coro
-        return await self._resp.__aenter__()  # type: ignore[return-value]
+        resp = self._resp = await self._coro
+        if type(resp).__aenter__ is _RESPONSE_AENTER:  # it returns the response itself
+            return resp
+        return await resp.__aenter__()  # type: ignore[return-value]
 
     async def __aexit__(
         self,
@@ -224,7 +228,14 @@ class _BaseRequestContextManager(Generic[_ResponseT]):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self._resp.__aexit__(exc_type, exc, tb)
+        resp = self._resp
+        if type(resp).__aexit__ is _RESPONSE_AEXIT:
+            # What ClientResponse.__aexit__ does, without its coroutine.
+            resp.release()
+            if resp._writer is not None:
+                await resp.wait_for_close()
+            return
+        await resp.__aexit__(exc_type, exc, tb)
 
 
 class _RequestContextManager(_BaseRequestContextManager[ClientResponse]):

@@ -579,7 +579,23 @@ class ClientRequest:
         )
         self.response = response
         body = self.body
-        if self._continue is None and (
+        if (
+            body is None
+            and self._continue is None
+            and not self._traces
+            and not self.compress
+            and not self.chunked
+        ):
+            # No body (the common GET): the head leaves in one write, without
+            # even a write_eof() coroutine.
+            try:
+                writer.send_headers()
+                writer.set_eof()
+                if protocol.writing_paused:
+                    await writer.drain()
+            except OSError as exc:
+                raise self._os_error(exc) from exc
+        elif self._continue is None and (
             body is None or (type(body).write is _BYTES_WRITE and (body.size or 0) <= _INLINE_BODY)
         ):
             # No body, or a small in-memory one: it leaves with the head in one
