@@ -60,7 +60,6 @@ from .streams import EMPTY_PAYLOAD, StreamReader
 __all__ = [
     "BodyData",
     "EndOfMessage",
-    "HeadersParser",
     "HttpParser",
     "HttpRequestParser",
     "HttpResponseParser",
@@ -176,6 +175,16 @@ _UNTIL_CLOSE: Final = -2
 _CHUNKED: Final = -3
 _UPGRADE: Final = -4
 
+# Header names looked up per message, bound once (no module attribute lookups).
+_H_HOST: Final = hdrs.HOST
+_H_TRANSFER_ENCODING: Final = hdrs.TRANSFER_ENCODING
+_H_CONTENT_LENGTH: Final = hdrs.CONTENT_LENGTH
+_H_CONNECTION: Final = hdrs.CONNECTION
+_H_UPGRADE: Final = hdrs.UPGRADE
+_H_CONTENT_ENCODING: Final = hdrs.CONTENT_ENCODING
+# Heads are built with tuple.__new__: the NamedTuple constructor is Python code.
+_tuple_new: Final = tuple.__new__
+
 # -- states ----------------------------------------------------------------------------
 
 _HEAD: Final = 0
@@ -279,6 +288,13 @@ def _parse_new_lines(lines: list[bytes], entries: list[_FieldEntry | None]) -> b
                 cache.clear()
             cache[line] = entry
     return True
+
+
+# Connection values as commonly spelt -> their options (no lowering or splitting).
+_CONNECTION_TOKENS: Final[dict[str, frozenset[str] | tuple[str]]] = {
+    spelling: (spelling.lower(),)
+    for spelling in ("keep-alive", "Keep-Alive", "close", "Close", "upgrade", "Upgrade")
+}
 
 
 def _connection_tokens(value: str) -> frozenset[str] | tuple[str]:
@@ -562,16 +578,12 @@ class _Parser(Generic[_MsgT]):
         raise _too_many("headers")
 
     def _split_head(self, data: bytes, pos: int) -> tuple[bytes, bytes, int] | None:
-        """Locate a CRLF-delimited head: ``(start_line, header_block, end)``."""
-        if data.startswith(b"\r\n", pos):
-            # RFC 9112 2.2: empty lines before a start line are ignored.
-            while data.startswith(b"\r\n", pos):
-                pos += 2
-        end = data.find(b"\r\n\r\n", pos)
-        if end == -1:
-            return None
-        eol = data.find(b"\r\n", pos)
-        return data[pos:eol], data[eol + 2 : end + 2], end + 4
+        """Lenient parsers: locate a head, ``(start_line, header_block, end)``."""
+        raise NotImplementedError
+
+    def _split_bare_lf(self, data: bytes, pos: int) -> tuple[bytes, bytes, int]:
+        """Lenient parsers: split a complete head whose lines may end in bare LF."""
+        raise NotImplementedError
 
     def _parse_headers(
         self, block: bytes, what: str
@@ -637,20 +649,55 @@ class _Parser(Generic[_MsgT]):
             raise _diagnose_block(block)
 
     def _parse_head(self, data: bytes, pos: int) -> int:
-        head = self._split_head(data, pos)
-        if head is None:
-            return -1
-        line, block, end = head
+        if self._lenient:
+            head = self._split_head(data, pos)
+            if head is None:
+                return -1
+            line, block, end = head
+        else:
+            # A CRLF-delimited head, split inline (the hot path of a server).
+            if data.startswith(b"\r\n", pos):
+                # RFC 9112 2.2: empty lines before a start line are ignored.
+                while data.startswith(b"\r\n", pos):
+                    pos += 2
+            end = data.find(b"\r\n\r\n", pos)
+            if end == -1:
+                return -1
+            eol = data.find(b"\r\n", pos)
+            line = data[pos:eol]
+            block = data[eol + 2 : end + 2]
+            end += 4
         self._checked = 0
         if len(line) > self.max_line_size:
             raise _line_too_long(self._start_line, self.max_line_size, len(line))
-        msg, framing = self._make_message(line, block)
+        try:
+            msg, framing = self._make_message(line, block)
+        except _BareLineFeed:
+            # A response whose header block has a line ended by a bare LF: its
+            # head may end before the first CRLF CRLF; split it line by line.
+            line, block, end = self._split_bare_lf(data, pos)
+            if len(line) > self.max_line_size:
+                raise _line_too_long(self._start_line, self.max_line_size, len(line)) from None
+            msg, framing = self._make_message(line, block)
+        if framing == _NO_BODY or framing == 0:
+            self._emit_head(msg)
+            self._emit_end(_EMPTY_HEADERS)
+            return end
         # The state is set before the head goes out so that a consumer can
         # tell from it whether a body follows.
         if framing > 0:
             self._state = _LENGTH
-            self._remaining = framing
-        elif framing == _CHUNKED:
+            self._emit_head(msg)
+            if len(data) - end < framing:
+                self._remaining = framing
+                return end
+            # The whole body is here: it goes out without a trip through the loop.
+            body_end = end + framing
+            self._emit_body(data[end:body_end])
+            self._state = _HEAD
+            self._emit_end(_EMPTY_HEADERS)
+            return body_end
+        if framing == _CHUNKED:
             self._state = _CHUNK_SIZE
         elif framing == _UNTIL_CLOSE:
             self._state = _UNTIL_EOF
@@ -660,8 +707,6 @@ class _Parser(Generic[_MsgT]):
             self._tail += data[end:]
             return len(data)
         self._emit_head(msg)
-        if framing == 0 or framing == _NO_BODY:
-            self._emit_end(_EMPTY_HEADERS)
         return end
 
     # -- chunked -----------------------------------------------------------------------
@@ -836,7 +881,7 @@ class RequestParser(_Parser[RawRequestMessage]):
             method, path, version, url = cached
         headers, raw_headers = self._parse_headers(block, "header line")
 
-        hosts = headers.getall(hdrs.HOST, None)
+        hosts = headers.getall(_H_HOST, None)
         if hosts is not None:
             if len(hosts) != 1:
                 raise BadHttpMessage("Request with several Host headers")
@@ -857,8 +902,8 @@ class RequestParser(_Parser[RawRequestMessage]):
                     _REQUEST_LINES.clear()
                 _REQUEST_LINES[line] = (method, path, version, url)
 
-        te = headers.getall(hdrs.TRANSFER_ENCODING, None)
-        cl = headers.getall(hdrs.CONTENT_LENGTH, None)
+        te = headers.getall(_H_TRANSFER_ENCODING, None)
+        cl = headers.getall(_H_CONTENT_LENGTH, None)
         chunked = False
         framing = _NO_BODY
         if te is not None:
@@ -869,38 +914,42 @@ class RequestParser(_Parser[RawRequestMessage]):
         elif cl is not None:
             framing = _content_length(cl)
 
-        close = version < HttpVersion11
+        # Identity first: the common version needs no tuple comparison.
+        close = version is not HttpVersion11 and version < HttpVersion11
         upgrade = method == "CONNECT"
-        conn = headers.get(hdrs.CONNECTION)
+        conn = headers.get(_H_CONNECTION)
         if conn is not None:
-            tokens = _connection_tokens(conn)
+            tokens = _CONNECTION_TOKENS.get(conn) or _connection_tokens(conn)
             if "close" in tokens:
                 close = True
             elif "keep-alive" in tokens and version == HttpVersion10:
                 close = False
-            if "upgrade" in tokens and hdrs.UPGRADE in headers:
+            if "upgrade" in tokens and _H_UPGRADE in headers:
                 upgrade = True
         if chunked and version == HttpVersion10:
             # RFC 9112 6.1: Transfer-Encoding in HTTP/1.0 is faulty framing; close after.
             close = True
 
-        compression = headers.get(hdrs.CONTENT_ENCODING)
+        compression = headers.get(_H_CONTENT_ENCODING)
         if compression is not None:
             compression = compression.lower()
             if compression not in _COMPRESSIONS:
                 compression = None
 
-        msg = RawRequestMessage(
-            method,
-            path,
-            version,
-            headers,
-            raw_headers,
-            close,
-            compression,
-            upgrade,
-            chunked,
-            url,
+        msg = _tuple_new(
+            RawRequestMessage,
+            (
+                method,
+                path,
+                version,
+                headers,
+                raw_headers,
+                close,
+                compression,
+                upgrade,
+                chunked,
+                url,
+            ),
         )
         return msg, _UPGRADE if upgrade else framing
 
@@ -930,8 +979,6 @@ class ResponseParser(_Parser[RawResponseMessage]):
         )
         self._method = "GET"
         self._read_until_eof = read_until_eof
-        # Set while a head with bare LF line ends is split again line by line.
-        self._bare_lf = False
 
     def expect(self, method: str) -> None:
         """Name the request method the next responses answer (HEAD: no body)."""
@@ -968,25 +1015,20 @@ class ResponseParser(_Parser[RawResponseMessage]):
         while data.startswith(b"\r\n", pos):
             pos += 2
         end = data.find(b"\r\n\r\n", pos)
-        if end != -1 and not self._bare_lf:
+        if end != -1:
             eol = data.find(b"\r\n", pos)
             line = data[pos:eol]
             # A bare LF in the header block shows when it is parsed (no cached
-            # line holds one): ``_parse_head`` then splits again the lenient way.
+            # line holds one): ``_parse_head`` then calls ``_split_bare_lf``.
             if b"\n" not in line:
                 return line, data[eol + 2 : end + 2], end + 4
         return self._split_lenient(data, pos)
 
-    def _parse_head(self, data: bytes, pos: int) -> int:
-        try:
-            return super()._parse_head(data, pos)
-        except _BareLineFeed:
-            pass
-        self._bare_lf = True
-        try:
-            return super()._parse_head(data, pos)
-        finally:
-            self._bare_lf = False
+    def _split_bare_lf(self, data: bytes, pos: int) -> tuple[bytes, bytes, int]:
+        head = self._split_lenient(data, pos)
+        # A CRLF CRLF follows: a line-by-line split finds an empty line by then.
+        assert head is not None
+        return head
 
     def _eof_in_head(self) -> None:
         """A head cut short by the close: deliver what a lenient client would."""
@@ -1023,10 +1065,11 @@ class ResponseParser(_Parser[RawResponseMessage]):
         version, code, reason = status
         headers, raw_headers = self._parse_headers(block, "header line")
 
-        close = version < HttpVersion11
-        conn = headers.get(hdrs.CONNECTION)
+        # Identity first: the common version needs no tuple comparison.
+        close = version is not HttpVersion11 and version < HttpVersion11
+        conn = headers.get(_H_CONNECTION)
         if conn is not None:
-            tokens = _connection_tokens(conn)
+            tokens = _CONNECTION_TOKENS.get(conn) or _connection_tokens(conn)
             if "close" in tokens:
                 close = True
             elif "keep-alive" in tokens and version == HttpVersion10:
@@ -1039,9 +1082,9 @@ class ResponseParser(_Parser[RawResponseMessage]):
         if upgrade:
             framing = _UPGRADE
         elif method != "HEAD" and code >= 200 and code != 204 and code != 304:
-            te = headers.getall(hdrs.TRANSFER_ENCODING, None)
+            te = headers.getall(_H_TRANSFER_ENCODING, None)
             if te is not None:
-                if hdrs.CONTENT_LENGTH in headers:
+                if _H_CONTENT_LENGTH in headers:
                     # RFC 9112 6.3: Transfer-Encoding wins, the connection is not reused.
                     close = True
                 last = te[-1]
@@ -1053,7 +1096,7 @@ class ResponseParser(_Parser[RawResponseMessage]):
                 else:
                     framing = _UNTIL_CLOSE
             else:
-                cl = headers.getall(hdrs.CONTENT_LENGTH, None)
+                cl = headers.getall(_H_CONTENT_LENGTH, None)
                 if cl is not None:
                     framing = _content_length(cl)
                 elif self._read_until_eof:
@@ -1061,22 +1104,15 @@ class ResponseParser(_Parser[RawResponseMessage]):
             if framing == _UNTIL_CLOSE:
                 close = True
 
-        compression = headers.get(hdrs.CONTENT_ENCODING)
+        compression = headers.get(_H_CONTENT_ENCODING)
         if compression is not None:
             compression = compression.lower()
             if compression not in _COMPRESSIONS:
                 compression = None
 
-        msg = RawResponseMessage(
-            version,
-            code,
-            reason,
-            headers,
-            raw_headers,
-            close,
-            compression,
-            upgrade,
-            chunked,
+        msg = _tuple_new(
+            RawResponseMessage,
+            (version, code, reason, headers, raw_headers, close, compression, upgrade, chunked),
         )
         return msg, framing
 
@@ -1245,7 +1281,7 @@ class HttpParser(Generic[_MsgT]):
         core._emit_body = sink.feed_data
         if msg.chunked:
             sink.begin_http_chunk_receiving()
-        core._on_chunk_end = sink.end_http_chunk_receiving
+            core._on_chunk_end = sink.end_http_chunk_receiving
 
     def _on_end(self, trailers: CIMultiDictProxy[str]) -> None:
         payload = self._payload
