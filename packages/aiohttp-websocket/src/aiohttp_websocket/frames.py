@@ -92,12 +92,14 @@ def apply_mask(mask: bytes, data: bytes) -> bytes:
         words = (size + 3) >> 2
         keys = _from_bytes(mask * words, "big") >> (((words << 2) - size) << 3)
         return (_from_bytes(data, "big") ^ keys).to_bytes(size, "big")
-    parts: list[bytes] = []
+    parts: list[bytes | memoryview] = []
     _mask_parts(parts, mask, data, 0, size)
     return b"".join(parts)
 
 
-def _mask_parts(parts: list[bytes], mask: bytes, data: bytes, lo: int, hi: int) -> None:
+def _mask_parts(
+    parts: list[bytes | memoryview], mask: bytes, data: bytes, lo: int, hi: int
+) -> None:
     """Append ``data[lo:hi]`` XORed with ``mask`` (its phase starting at ``lo``) to ``parts``.
 
     Block by block: bytes to a little-endian integer, XOR with the key
@@ -170,7 +172,7 @@ def build_masked_frame(first: int, payload: bytes, key: int) -> bytes:
     header = _masked_header(first, size, key)
     if size <= _SMALL_MAX:
         return header + apply_mask(key.to_bytes(4, "big"), payload)
-    parts = [header]
+    parts: list[bytes | memoryview] = [header]
     _mask_parts(parts, key.to_bytes(4, "big"), payload, 0, size)
     return b"".join(parts)
 
@@ -183,7 +185,7 @@ def iter_masked_frame(first: int, payload: bytes, key: int) -> Iterator[bytes]:
     """
     size = len(payload)
     mask = key.to_bytes(4, "big")
-    parts = [_masked_header(first, size, key)]
+    parts: list[bytes | memoryview] = [_masked_header(first, size, key)]
     for lo in range(0, max(size, 1), PIECE):
         _mask_parts(parts, mask, payload, lo, min(lo + PIECE, size))
         yield b"".join(parts)
@@ -230,7 +232,7 @@ class FrameParser:
         # A large frame's payload being received piece by piece (unmasked),
         # how much of it arrived, how much is missing, and the frame's
         # (fin, rsv1, opcode, mask).
-        self._parts: list[bytes] | None = None
+        self._parts: list[bytes | memoryview] | None = None
         self._filled = 0
         self._left = 0
         self._pending: tuple[bool, bool, int, bytes] = (True, False, 0, b"")
@@ -278,7 +280,8 @@ class FrameParser:
                 mask = mask[phase:] + mask[:phase]
             _mask_parts(parts, mask, data, 0, take)
         else:
-            parts.append(data if take == size else data[:take])
+            # A view, not a copy: ``data`` is immutable and joined at the end.
+            parts.append(data if take == size else memoryview(data)[:take])
         if take < left:
             self._filled += take
             self._left = left - take
@@ -352,11 +355,11 @@ class FrameParser:
                     if opcode not in _CONTROL_OPCODES:
                         self._msg_size = 0 if fin else msg_size
                     mask = data[head:start] if masked else b""
-                    parts: list[bytes] = []
+                    parts: list[bytes | memoryview] = []
                     if masked:
                         _mask_parts(parts, mask, data, start, end)
                     elif start < end:
-                        parts.append(data[start:end])
+                        parts.append(memoryview(data)[start:end])
                     self._parts = parts
                     self._filled = end - start
                     self._left = stop - end
