@@ -76,6 +76,15 @@ def test_parse_cookie_header_agrees_with_simplecookie_on_quoted_values(header: s
     assert parse_cookie_header(header) == {k: m.value for k, m in stdlib.items()}
 
 
+@given(st.text(alphabet=st.characters(blacklist_characters='"'), max_size=60))
+def test_parse_cookie_header_paths_agree(value: str) -> None:
+    # A quoted pair sends the whole header down the quote-aware path: the
+    # other pairs must come out exactly as the plain path reads them.
+    plain = parse_cookie_header(value)
+    quoted = parse_cookie_header(value + '; zz="q;r"')
+    assert quoted == {**plain, "zz": "q;r"}
+
+
 def test_unquote_cookie_value() -> None:
     assert unquote_cookie_value('"abc"') == "abc"
     assert unquote_cookie_value('"a\\"b\\\\c\\012"') == 'a"b\\c\n'

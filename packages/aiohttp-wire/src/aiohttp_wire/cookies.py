@@ -60,6 +60,15 @@ def parse_cookie_header(value: str) -> dict[str, str]:
     (and so aiohttp) always did.
     """
     cookies: dict[str, str] = {}
+    if '"' not in value:
+        # No quoted value: every ";" separates pairs (the common case, kept cheap).
+        for pair in value.split(";"):
+            name, eq, val = pair.partition("=")
+            if eq:
+                name = name.strip()
+                if name and not _BAD_NAME_RE.search(name):
+                    cookies[name] = val.strip()
+        return cookies
     for match in _COOKIE_PAIR_RE.finditer(value):
         val = match.group(2)
         if val is None:
