@@ -109,19 +109,8 @@ class _Writer(StreamWriter):
         super().write_headers(status_line, headers)
 
 
-#: Bytes read from the socket at once, as asyncio's own ``recv`` reads.
-_RECV_SIZE = 256 * 1024
-
-
-class RequestHandler(BaseProtocol, asyncio.BufferedProtocol):
-    """One HTTP/1.x server connection: parse, dispatch, respond, keep alive.
-
-    Transports that support it read into a buffer shared by the manager's
-    connections (``get_buffer`` / ``buffer_updated``): a read then allocates
-    exactly what arrived instead of a 256 KiB block shrunk afterwards, which
-    for large bodies churned the C heap (``mmap``/``mremap``/``munmap`` per
-    few requests).
-    """
+class RequestHandler(BaseProtocol):
+    """One HTTP/1.x server connection: parse, dispatch, respond, keep alive."""
 
     def __init__(
         self,
@@ -182,10 +171,6 @@ class RequestHandler(BaseProtocol, asyncio.BufferedProtocol):
 
         self._upgrade = False
         self._message_tail = b""
-        recv_buffer = getattr(manager, "_recv_buffer", None)
-        if not isinstance(recv_buffer, memoryview):
-            recv_buffer = memoryview(bytearray(_RECV_SIZE))
-        self._recv_buffer: memoryview = recv_buffer
         self._payload_parser: _DataParser | None = None
 
         self.access_logger: AbstractAccessLogger | AbstractAsyncAccessLogger | None = None
@@ -269,14 +254,6 @@ class RequestHandler(BaseProtocol, asyncio.BufferedProtocol):
         task = self._task_handler
         if task is not None and self._handler_cancellation and not task.done():
             task.cancel()
-
-    def get_buffer(self, sizehint: int) -> memoryview:
-        """The buffer the transport reads into (shared: consumed before the next read)."""
-        return self._recv_buffer
-
-    def buffer_updated(self, nbytes: int) -> None:
-        """Handle the ``nbytes`` just read into the buffer as one ``data_received``."""
-        self.data_received(self._recv_buffer[:nbytes].tobytes())
 
     def data_received(self, data: bytes) -> None:
         """Parse ``data`` and queue the requests it completes."""

@@ -15,7 +15,7 @@ from aiohttp_wire.abc import AbstractStreamWriter
 from aiohttp_wire.http_parser import RawRequestMessage
 from aiohttp_wire.streams import StreamReader
 
-from .web_protocol import _RECV_SIZE, RequestHandler
+from .web_protocol import RequestHandler
 from .web_request import BaseRequest
 from .web_response import StreamResponse
 
@@ -53,9 +53,6 @@ class Server:
         self.request_handler = handler
         self.request_factory: _RequestFactory = request_factory or self._make_request
         self.handler_cancellation = handler_cancellation
-        # One read buffer for all connections: the loop reads one socket at a time
-        # and each read is copied out before the next (RequestHandler.get_buffer).
-        self._recv_buffer = memoryview(bytearray(_RECV_SIZE))
 
     @property
     def connections(self) -> list[RequestHandler]:
