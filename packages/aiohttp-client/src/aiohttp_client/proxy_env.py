@@ -11,7 +11,6 @@ from __future__ import annotations
 import netrc
 import os
 from pathlib import Path
-from urllib.request import getproxies, proxy_bypass
 
 from yarl import URL
 
@@ -86,6 +85,8 @@ def basicauth_from_netrc(netrc_obj: netrc.netrc | None, host: str) -> BasicAuth:
 
 def proxies_from_env() -> dict[str, ProxyInfo]:
     """Proxies per target scheme from ``*_PROXY``; ``https://`` proxy URLs are skipped."""
+    from urllib.request import getproxies  # only with trust_env: urllib.request is slow to import
+
     proxy_urls = {k: URL(v) for k, v in getproxies().items() if k in _PROXY_SCHEMES}
     netrc_obj = netrc_from_env()
     result: dict[str, ProxyInfo] = {}
@@ -110,6 +111,8 @@ def proxies_from_env() -> dict[str, ProxyInfo]:
 
 def get_env_proxy_for_url(url: URL) -> tuple[URL, BasicAuth | None]:
     """The proxy and credentials for ``url``; ``LookupError`` if none applies (or ``NO_PROXY``)."""
+    from urllib.request import proxy_bypass
+
     host = url.host
     if host is not None and proxy_bypass(host):
         raise LookupError(f"Proxying is disallowed for `{url.host!r}`")
