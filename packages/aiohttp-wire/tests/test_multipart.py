@@ -263,8 +263,9 @@ async def test_empty_multipart() -> None:
 
 
 def _part(body: bytes, headers: dict[str, str] | None = None, **kw: Any) -> BodyPartReader:
+    # The boundary is "--:"; the reader gets it with the delimiter's leading dashes.
     return BodyPartReader(
-        b"--:", CIMultiDictProxy(CIMultiDict(headers or {})), make_stream(body), **kw
+        b"----:", CIMultiDictProxy(CIMultiDict(headers or {})), make_stream(body), **kw
     )
 
 
@@ -423,6 +424,16 @@ async def test_max_decompress_size_bounds_the_whole_part(
     else:
         with pytest.raises(DecompressSizeError):
             await decode_all()
+
+
+async def test_body_part_reader_takes_the_delimiter_with_its_dashes() -> None:
+    headers: CIMultiDictProxy[str] = CIMultiDictProxy(CIMultiDict())
+    part = BodyPartReader(b"--xx", headers, make_stream(b"abc\r\n--xx--\r\n"))
+    assert await part.read() == b"abc"
+    # Without the dashes the delimiter never comes: an error, not a hang.
+    bare = BodyPartReader(b"xx", headers, make_stream(b"abc\r\n--xx--\r\n"))
+    with pytest.raises(ValueError, match="without a closing boundary"):
+        await asyncio.wait_for(bare.read(), 5)
 
 
 def test_body_part_reader_signature_matches_aiohttp() -> None:

@@ -464,8 +464,9 @@ class _DecodedChunk(bytes):
 class BodyPartReader:
     """One part of a multipart body, read as a stream.
 
-    ``content`` is positioned right after the part's headers; the part ends
-    at ``CRLF--boundary``.
+    ``boundary`` is the delimiter with its leading dashes (``b"--" +
+    boundary``), as aiohttp passes it; ``content`` is positioned right after
+    the part's headers and the part ends at CRLF and that delimiter.
     """
 
     chunk_size = 8192
@@ -483,7 +484,7 @@ class BodyPartReader:
         self.headers = headers
         self._max_decompress_size = max_decompress_size
         self._boundary = boundary
-        self._delim = b"\r\n--" + boundary
+        self._delim = b"\r\n" + boundary
         self._content = _as_part_stream(content)
         self._at_eof = False
         self._is_form_data = subtype == "form-data"
@@ -728,7 +729,8 @@ class MultipartReader:
         if len(boundary) > 70:
             raise ValueError(f"boundary {boundary!r} is too long (70 chars max)")
         try:
-            self._boundary = boundary.encode("ascii")
+            # With its leading dashes, as a delimiter line starts (and aiohttp keeps it).
+            self._boundary = b"--" + boundary.encode("ascii")
         except UnicodeEncodeError:
             raise ValueError(f"boundary {boundary!r} is not ASCII") from None
         self.headers = headers
@@ -829,7 +831,7 @@ class MultipartReader:
 
     async def _find_boundary_line(self) -> None:
         """Skip the preamble (or a nested part's epilogue) up to a boundary line."""
-        dash = b"--" + self._boundary
+        dash = self._boundary
         closing = dash + b"--"
         at_line_start = True
         content = self._content
@@ -852,7 +854,7 @@ class MultipartReader:
         if not line or line.startswith(b"--"):
             self._at_eof = True
         elif line.strip(b" \t\r\n"):
-            raise ValueError(f"Invalid boundary line: {b'--' + self._boundary + line!r}")
+            raise ValueError(f"Invalid boundary line: {self._boundary + line!r}")
 
     async def _read_headers(self) -> CIMultiDictProxy[str]:
         """Parse a part's header block (bounded line length and count)."""
