@@ -11,7 +11,14 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from aiohttp_client import tracing
-from aiohttp_client.tracing import Trace, TraceConfig
+from aiohttp_client.tracing import (
+    Trace,
+    TraceConfig,
+    TraceConnectionReuseconnParams,
+    TraceDnsCacheHitParams,
+    TraceDnsCacheMissParams,
+    TraceRequestStartParams,
+)
 
 SIGNALS = [
     ("on_request_start", "send_request_start", ("GET", URL("http://h"), CIMultiDict())),
@@ -66,7 +73,7 @@ async def test_each_signal_reaches_its_callback(
     assert got_session is session
     assert got_ctx is ctx
     assert got_ctx.trace_request_ctx == {"k": 1}
-    assert [getattr(params, f.name) for f in dataclasses.fields(params)] == list(args)
+    assert [getattr(params, name) for name in params._fields] == list(args)
     with pytest.raises(dataclasses.FrozenInstanceError):
         params.x = 1
 
@@ -103,3 +110,26 @@ async def test_signal_without_callbacks_is_silent() -> None:
 def test_every_params_class_is_exported() -> None:
     names = [n for n in tracing.__all__ if n.endswith("Params")]
     assert len(names) == 16
+
+
+def test_params_are_frozen_records() -> None:
+    url = URL("http://example.com/")
+    headers: CIMultiDict[str] = CIMultiDict()
+    params = TraceRequestStartParams("GET", url, headers)
+    assert params == TraceRequestStartParams(method="GET", url=url, headers=headers)
+    assert params != TraceRequestStartParams("POST", url, headers)
+    assert params != ("GET", url, headers)
+    assert TraceDnsCacheHitParams("a") != TraceDnsCacheMissParams("a")
+    assert hash(TraceDnsCacheHitParams("a")) == hash(TraceDnsCacheHitParams(host="a"))
+    assert repr(TraceDnsCacheHitParams("a")) == "TraceDnsCacheHitParams(host='a')"
+    assert repr(TraceConnectionReuseconnParams()) == "TraceConnectionReuseconnParams()"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del params.method
+    with pytest.raises(TypeError, match="missing arguments: headers"):
+        TraceRequestStartParams("GET", url)
+    with pytest.raises(TypeError, match="takes 1 arguments"):
+        TraceDnsCacheHitParams("a", "b")
+    with pytest.raises(TypeError, match="argument 'method'"):
+        TraceRequestStartParams("GET", url, headers, method="GET")
+    with pytest.raises(TypeError, match="argument 'nope'"):
+        TraceDnsCacheHitParams(nope=1)
