@@ -4,6 +4,9 @@ Metrics (messages per second, higher is better):
 
 * ``request_head``: a typical browser-like GET with ten headers, one request
   per ``feed_data`` call on a keep-alive parser;
+* ``request_head_varied``: that GET with its ``Cookie`` and ``X-Request-Id``
+  values different in every request (4,096 variants in turn), so that two of
+  its ten header lines are new to the parser each time;
 * ``request_pipelined``: the same request, sixteen per ``feed_data`` call;
 * ``request_post_body``: a POST with a 1 KiB Content-Length body;
 * ``response_chunked``: a response with four 1 KiB chunks and the terminating
@@ -32,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import time
 from collections.abc import Callable
@@ -81,6 +85,7 @@ BIG_RESPONSE = (
     b"\r\n" + b"".join(b"10000\r\n" + BIG_CHUNK + b"\r\n" for _ in range(16)) + b"0\r\n\r\n"
 )
 FEED_BLOCK = 2**16
+VARIANTS = 4096
 FORM_PARTS = 64
 RESPONSE = (
     b"HTTP/1.1 200 OK\r\n"
@@ -215,6 +220,20 @@ def run(impl: str = "aiohttp", seconds: float = 3.0) -> dict[str, float]:
             messages, _, _ = request_parser.feed_data(REQUEST)
             return len(messages)
 
+        varied = itertools.cycle(
+            [
+                REQUEST.replace(b"5f2b8c1e-7d4a-4b7e-9c3f-1a2b3c4d5e6f", b"%036d" % i).replace(
+                    b"session=0123456789abcdef", b"session=%016x" % i
+                )
+                for i in range(VARIANTS)
+            ]
+        )
+        varied_parser = req_cls(proto, loop, 2**16)
+
+        def request_head_varied() -> int:
+            messages, _, _ = varied_parser.feed_data(next(varied))
+            return len(messages)
+
         pipelined = REQUEST * 16
         pipe_parser = req_cls(proto, loop, 2**16)
 
@@ -263,6 +282,7 @@ def run(impl: str = "aiohttp", seconds: float = 3.0) -> dict[str, float]:
 
         steps = (
             request_head,
+            request_head_varied,
             request_pipelined,
             request_post_body,
             response_chunked,

@@ -197,6 +197,37 @@ def test_field_line_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         assert len(http_parser._FIELD_LINES) <= 3
 
 
+def test_heads_of_many_new_lines_are_memoised_while_lines_repeat(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    memo: dict[bytes, Any] = {}
+    monkeypatch.setattr(http_parser, "_FIELD_LINES", memo)
+
+    def head(tag: str) -> bytes:
+        return req("GET / HTTP/1.1\nHost: a\n" + "".join(f"X-{i}: {tag}{i}\n" for i in range(6)))
+
+    p = RequestParser()
+    for tag, memoised in (("a", True), ("b", False), ("a", True), ("c", True), ("d", False)):
+        (msg, _) = p.receive_data(head(tag) + b"\r\n")
+        assert isinstance(msg, RawRequestMessage)
+        assert [msg.headers[f"X-{i}"] for i in range(6)] == [f"{tag}{i}" for i in range(6)]
+        assert msg.raw_headers[1:] == tuple(
+            (f"X-{i}".encode(), f"{tag}{i}".encode()) for i in range(6)
+        )
+        assert (f"X-0: {tag}0".encode() in memo) is memoised
+
+
+def test_heads_of_many_new_lines_to_trim_or_with_colon_space() -> None:
+    p = RequestParser()
+    lines = "".join(f"X-{i}:  v{i}: w \t\n" for i in range(6))
+    (msg, _) = p.receive_data(req("GET / HTTP/1.1\nHost: a\n" + lines + "\n"))
+    assert isinstance(msg, RawRequestMessage)
+    assert [msg.headers[f"x-{i}"] for i in range(6)] == [f"v{i}: w" for i in range(6)]
+    assert msg.raw_headers[6] == (b"X-5", b"v5: w")
+    with pytest.raises(he.InvalidHeader):
+        p.receive_data(req("GET / HTTP/1.1\nHost: a\n" + lines + "Bad Line: 1\n\n"))
+
+
 def test_http10_closes_by_default() -> None:
     p = RequestParser()
     (msg, _) = p.receive_data(b"GET / HTTP/1.0\r\n\r\n")

@@ -123,6 +123,15 @@ _VERSION_RE: Final = re.compile(rb"HTTP/([0-9])\.([0-9])")
 # A whole header block, each line ending in CRLF. Strict: token names, no
 # whitespace before the colon, values of VCHAR / obs-text / SP / HTAB only.
 _STRICT_BLOCK_RE: Final = re.compile(rb"(?:[%s]+:[\t\x20-\x7e\x80-\xff]*\r\n)*" % _TCHAR)
+# The common shape of a strict block: one space after the colon, a value that
+# neither starts nor ends with whitespace (nothing to trim) and holds no ": " of
+# its own, so that each line has exactly one ": " and splitting the block on
+# ": " and CRLF alternates names and values. Possessive repeats: no
+# backtracking state is kept per character or per line.
+_SIMPLE_BLOCK_RE: Final = re.compile(
+    rb"(?:[%s]++: [\x21-\x39\x3b-\x7e\x80-\xff][\t\x20-\x39\x3b-\x7e\x80-\xff]*+"
+    rb"(?::(?! )[\t\x20-\x39\x3b-\x7e\x80-\xff]*+)*+(?<![ \t])\r\n)*+" % _TCHAR
+)
 # One strict field line (without its CRLF): the name and the untrimmed value.
 _FIELD_LINE_RE: Final = re.compile(rb"([%s]++):([\t\x20-\x7e\x80-\xff]*+)" % _TCHAR)
 # Lenient (responses): obs-fold continuation lines, any byte but NUL/CR/LF.
@@ -163,6 +172,10 @@ _FieldEntry = tuple[tuple[str, str], tuple[bytes, bytes]]
 _FIELD_LINES: dict[bytes, _FieldEntry] = {}
 _CACHED_FIELD_SIZE: Final = 1024
 _FIELD_CACHE_SIZE: Final = 4096
+# Up to this many new lines in a block are parsed one by one; beyond it the
+# block is parsed as a whole (cheaper per line) and memoised only when the
+# parser's previous heads repeated their lines.
+_FEW_NEW_LINES: Final = 3
 _EMPTY_HEADERS: Final[CIMultiDictProxy[str]] = CIMultiDictProxy(CIMultiDict())
 # Beyond these a length cannot describe a body anyone sends (and would only be
 # used to make a peer wait forever).
@@ -261,17 +274,17 @@ class _BareLineFeed(Exception):
     """A response head was split on CRLF but has a line ended by a bare LF."""
 
 
-def _parse_new_lines(lines: list[bytes], entries: list[_FieldEntry | None]) -> bool:
-    """Fill the gaps of ``entries`` (lines not seen before), caching each new line.
+def _parse_new_lines(lines: list[bytes], entries: list[_FieldEntry | None], new: int) -> bool:
+    """Fill the ``new`` gaps of ``entries`` (lines not seen before), caching each line.
 
     False when a line is not a strict ``name: value`` line: the caller then
     validates (and for responses, unfolds) the block as a whole.
     """
     match = _FIELD_LINE_RE.fullmatch
     cache = _FIELD_LINES
-    for i, entry in enumerate(entries):
-        if entry is not None:
-            continue
+    i = -1
+    for _ in range(new):
+        i = entries.index(None, i + 1)
         line = lines[i]
         m = match(line)
         if m is None:
@@ -353,6 +366,8 @@ class _Parser(Generic[_MsgT]):
         self._remaining = 0
         # How much of a partial head (in ``_buf``) has already been validated.
         self._checked = 0
+        # Whether the next head with many new field lines memoises them.
+        self._memoise = True
         self._tail = b""
         self._events: list[Event] = []
         self._emit_head: Callable[[_MsgT], None] = self._events.append
@@ -603,26 +618,64 @@ class _Parser(Generic[_MsgT]):
         # Field lines repeat from message to message: each valid line seen before
         # maps straight to its parsed pair, so a known line costs one dict lookup.
         entries = list(map(_FIELD_LINES.get, lines))
-        if None in entries and not _parse_new_lines(lines, entries):
-            return self._parse_block(block, lines, what)
+        new = entries.count(None)
+        if new:
+            if new > _FEW_NEW_LINES:
+                return self._parse_new_block(block, lines, entries, what)
+            if not _parse_new_lines(lines, entries, new):
+                return self._parse_block(block, lines, what)
+        # This head's lines (mostly) repeated: memoise the next new ones.
+        self._memoise = True
         # Transposed in one C-level call: the parsed pairs and the raw pairs.
         pairs, raw = zip(*entries, strict=True)
+        return CIMultiDictProxy(CIMultiDict(pairs)), raw
+
+    def _parse_new_block(
+        self, block: bytes, lines: list[bytes], entries: list[_FieldEntry | None], what: str
+    ) -> tuple[CIMultiDictProxy[str], tuple[tuple[bytes, bytes], ...]]:
+        """A block of mostly new lines, split as a whole with a few C-level passes."""
+        if _SIMPLE_BLOCK_RE.fullmatch(block) is None:
+            return self._parse_block(block, lines, what)
+        # Turning each ": " into a line break splits names and values in one pass.
+        flat = block.replace(b": ", b"\r\n")
+        parts = flat.split(b"\r\n")
+        names_values = flat.decode("utf-8", "surrogateescape").split("\r\n")
+        # Pairing an iterator with itself yields (name, value) pairs; the empty
+        # piece after the last CRLF is dropped.
+        pieces = iter(names_values)
+        pairs = list(zip(pieces, pieces, strict=False))
+        raw_pieces = iter(parts)
+        raw = tuple(zip(raw_pieces, raw_pieces, strict=False))
+        if self._memoise:
+            # The first head of a connection, or one after heads that repeated
+            # their lines: remember the new lines. A connection whose heads keep
+            # bringing new lines stops paying for it.
+            self._memoise = False
+            cache = _FIELD_LINES
+            for i, entry in enumerate(entries):
+                line = lines[i]
+                if entry is None and len(line) <= _CACHED_FIELD_SIZE:
+                    if len(cache) >= _FIELD_CACHE_SIZE:
+                        cache.clear()
+                    name, value = pairs[i]
+                    cache[line] = ((istr(name), value), raw[i])
         return CIMultiDictProxy(CIMultiDict(pairs)), raw
 
     def _parse_block(
         self, block: bytes, lines: list[bytes], what: str
     ) -> tuple[CIMultiDictProxy[str], tuple[tuple[bytes, bytes], ...]]:
-        """A block with a line outside the strict grammar: lenient forms, or an error."""
+        """A block with lines to trim, lenient forms, or an error: line by line."""
         if self._lenient and what == "header line" and block.count(b"\n") != len(lines):
             # A bare LF: the head was split as if CRLF ended every line.
             raise _BareLineFeed
-        if not self._lenient:
+        if self._lenient:
+            self._check_block(block)
+            if b"\n " in block or b"\n\t" in block:
+                folded, folded_raw = _folded_pairs(block)
+                return CIMultiDictProxy(CIMultiDict(folded)), tuple(folded_raw)
+        elif _STRICT_BLOCK_RE.fullmatch(block) is None:
             # Some line is not ``token:value``: name the first bad one.
             raise _diagnose_block(block)
-        self._check_block(block)
-        if b"\n " in block or b"\n\t" in block:
-            folded, folded_raw = _folded_pairs(block)
-            return CIMultiDictProxy(CIMultiDict(folded)), tuple(folded_raw)
         # Validated: every line is ``name:value``; split both views the same way.
         slines = block.decode("utf-8", "surrogateescape").split("\r\n")
         slines.pop()
