@@ -28,7 +28,6 @@ from yarl import URL
 
 from aiohttp_wire import hdrs, payload
 from aiohttp_wire.cookies import format_cookie_header, parse_set_cookie_headers
-from aiohttp_wire.formdata import FormData
 from aiohttp_wire.helpers import BasicAuth, parse_mimetype
 from aiohttp_wire.http_exceptions import HttpProcessingError
 from aiohttp_wire.http_version import HttpVersion, HttpVersion10, HttpVersion11
@@ -91,11 +90,16 @@ def as_payload(data: Any) -> payload.Payload:
     """
     if isinstance(data, payload.Payload):
         return data
-    if isinstance(data, FormData):
-        return data()
+    # formdata pulls in the multipart module, a large share of the client's
+    # import time, so it is imported on first need; until then no FormData exists.
+    formdata = sys.modules.get("aiohttp_wire.formdata")
+    if formdata is not None and isinstance(data, formdata.FormData):
+        return data()  # type: ignore[no-any-return]
     try:
         return payload.PAYLOAD_REGISTRY.get(data)
     except payload.LookupError:
+        from aiohttp_wire.formdata import FormData
+
         return FormData(data)()
 
 
