@@ -462,14 +462,27 @@ class _Parser(Generic[_MsgT]):
             elif state == _CHUNK_DATA:
                 take = self._remaining
                 if n - pos <= take:
-                    take = n - pos
                     self._emit_body(data if pos == 0 else data[pos:])
-                else:
-                    self._emit_body(data[pos : pos + take])
-                pos += take
-                self._remaining -= take
-                if not self._remaining:
+                    take -= n - pos
+                    self._remaining = take
+                    if not take:
+                        self._state = _CHUNK_CRLF
+                    return
+                end = pos + take
+                self._emit_body(data[pos:end])
+                self._remaining = 0
+                if not data.startswith(b"\r\n", end):
                     self._state = _CHUNK_CRLF
+                    pos = end
+                    continue
+                # The chunk's CRLF is here too: on to the next size line directly.
+                self._state = _CHUNK_SIZE
+                self._on_chunk_end()
+                pos = end + 2
+                if pos < n:
+                    pos = self._parse_chunks(data, pos)
+                    if pos < 0:
+                        return
             elif state == _CHUNK_CRLF:
                 if data.startswith(b"\r\n", pos):
                     pos += 2
