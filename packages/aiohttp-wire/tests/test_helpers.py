@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import email.utils
+import inspect
 from email.message import Message
 
 import pytest
@@ -169,12 +170,20 @@ def test_quoted_string() -> None:
 
 def test_content_disposition_header_plain() -> None:
     assert content_disposition_header("attachment") == "attachment"
-    value = content_disposition_header("form-data", params={"name": "a b", "filename": "f.txt"})
+    value = content_disposition_header("form-data", name="a b", filename="f.txt")
     assert value == 'form-data; name="a b"; filename="f.txt"'
 
 
+def test_content_disposition_header_takes_params_as_keywords() -> None:
+    # aiohttp's signature: (disptype, quote_fields=True, _charset="utf-8", **params).
+    params = inspect.signature(content_disposition_header).parameters
+    assert list(params) == ["disptype", "quote_fields", "_charset", "params"]
+    assert params["params"].kind is inspect.Parameter.VAR_KEYWORD
+    assert content_disposition_header("inline", params="x") == 'inline; params="x"'
+
+
 def test_content_disposition_header_non_ascii_param() -> None:
-    value = content_disposition_header("attachment", params={"title": "ф"})
+    value = content_disposition_header("attachment", title="ф")
     assert value == "attachment; title*=utf-8''%D1%84"
     msg = Message()
     msg["content-disposition"] = value
@@ -184,21 +193,21 @@ def test_content_disposition_header_non_ascii_param() -> None:
 
 
 def test_content_disposition_header_filename_like_browsers() -> None:
-    value = content_disposition_header("form-data", params={"filename": 'ф"\r\n.txt'})
+    value = content_disposition_header("form-data", filename='ф"\r\n.txt')
     assert value == 'form-data; filename="ф%22%0D%0A.txt"'
 
 
 def test_content_disposition_header_without_quoting() -> None:
-    value = content_disposition_header("form-data", quote_fields=False, params={"name": 'a"\\'})
+    value = content_disposition_header("form-data", quote_fields=False, name='a"\\')
     assert value == 'form-data; name="a\\"\\\\"'
     with pytest.raises(ValueError):
-        content_disposition_header("form-data", quote_fields=False, params={"name": "a\nb"})
+        content_disposition_header("form-data", quote_fields=False, name="a\nb")
 
 
 @pytest.mark.parametrize(("disp", "key"), [("", "a"), ("bad type", "a"), ("ok", "bad key")])
 def test_content_disposition_header_rejects_non_tokens(disp: str, key: str) -> None:
     with pytest.raises(ValueError):
-        content_disposition_header(disp, params={key: "v"})
+        content_disposition_header(disp, **{key: "v"})
 
 
 # misc

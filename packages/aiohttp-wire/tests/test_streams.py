@@ -495,6 +495,9 @@ async def test_feed_data_accepts_and_ignores_size() -> None:
     stream.feed_eof()
     assert stream.total_bytes == 5
     assert await stream.read() == b"abcde"
+    # aiohttp names the ignored argument ``n`` on the empty reader.
+    EMPTY_PAYLOAD.feed_data(b"ignored", n=7)
+    assert await EMPTY_PAYLOAD.read() == b""
 
 
 async def test_total_raw_bytes_counts_compressed_bytes_when_set() -> None:

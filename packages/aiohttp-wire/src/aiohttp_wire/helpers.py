@@ -236,7 +236,7 @@ def content_disposition_header(
     disptype: str,
     quote_fields: bool = True,
     _charset: str = "utf-8",
-    params: Mapping[str, str] | None = None,
+    **params: str,
 ) -> str:
     """Build a Content-Disposition value.
 

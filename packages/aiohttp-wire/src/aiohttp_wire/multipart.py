@@ -657,7 +657,7 @@ class BodyPartReaderPayload(Payload):
             params["filename"] = value.filename
         if params and hdrs.CONTENT_DISPOSITION not in self.headers:
             self.headers[hdrs.CONTENT_DISPOSITION] = content_disposition_header(
-                "attachment", params=params
+                "attachment", True, "utf-8", **params
             )
 
     async def write(self, writer: AbstractStreamWriter) -> None:

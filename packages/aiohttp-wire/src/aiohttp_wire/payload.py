@@ -272,7 +272,7 @@ class Payload(ABC):
     ) -> None:
         """Set ``Content-Disposition`` from a type and parameters."""
         self._headers[hdrs.CONTENT_DISPOSITION] = content_disposition_header(
-            disptype, quote_fields=quote_fields, _charset=_charset, params=params
+            disptype, quote_fields=quote_fields, _charset=_charset, **params
         )
 
     @abstractmethod

@@ -574,7 +574,7 @@ class EmptyStreamReader(StreamReader):
     async def wait_eof(self) -> None:
         return
 
-    def feed_data(self, data: bytes, size: int = 0) -> None:
+    def feed_data(self, data: bytes, n: int = 0) -> None:
         pass
 
     async def readline(self) -> bytes:
