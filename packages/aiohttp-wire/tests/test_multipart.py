@@ -344,15 +344,15 @@ async def test_decode(headers: dict[str, str], raw: bytes, decoded: bytes) -> No
     part = _part(raw + b"\r\n----:--", headers)
     out = b""
     while not part.at_eof():
-        out += part.decode(await part.read_chunk(5))
+        out += await part.decode(await part.read_chunk(5))
     assert out == decoded
 
 
 async def test_decode_errors() -> None:
     with pytest.raises(RuntimeError):
-        _part(b"", {"Content-Transfer-Encoding": "x-uu"}).decode(b"x")
+        await _part(b"", {"Content-Transfer-Encoding": "x-uu"}).decode(b"x")
     with pytest.raises(RuntimeError):
-        _part(b"", {"Content-Encoding": "compress"}).decode(b"x")
+        await _part(b"", {"Content-Encoding": "compress"}).decode(b"x")
     with pytest.raises(ValueError):
         await _part(b"!!!!\r\n----:", {"Content-Transfer-Encoding": "base64"}).read(decode=True)
     with pytest.raises(ValueError):
@@ -450,14 +450,12 @@ def test_body_part_reader_signature_matches_aiohttp() -> None:
     assert params["max_decompress_size"].kind is inspect.Parameter.KEYWORD_ONLY
 
 
-async def test_decode_result_is_bytes_and_awaitable() -> None:
+async def test_decode_is_a_coroutine_as_in_aiohttp_3_13() -> None:
     part = _part(
         base64.b64encode(b"hello") + b"\r\n----:--", {"Content-Transfer-Encoding": "base64"}
     )
-    raw = await part.read_chunk(4)
-    direct = part.decode(raw)
-    assert isinstance(direct, bytes) and direct == b"hel"
-    # aiohttp 3.13 callers await it.
+    assert inspect.iscoroutinefunction(BodyPartReader.decode)
+    assert await part.decode(await part.read_chunk(4)) == b"hel"
     assert await part.decode(await part.read_chunk(100)) == b"lo"
     assert part.at_eof()
 
@@ -1020,7 +1018,7 @@ async def test_part_body_ending_at_eof_names_the_missing_boundary() -> None:
 async def _decode_in_chunks(part: BodyPartReader, chunk: int) -> bytes:
     out = b""
     while not part.at_eof():
-        out += part.decode(await part.read_chunk(chunk))
+        out += await part.decode(await part.read_chunk(chunk))
     return out
 
 
@@ -1048,7 +1046,7 @@ async def test_base64_whitespace_runs_are_decoded_in_bounded_memory() -> None:
     part = _part(raw + b"\r\n----:--", {"Content-Transfer-Encoding": "base64"})
     out = b""
     while not part.at_eof():
-        out += part.decode(await part.read_chunk(1000))
+        out += await part.decode(await part.read_chunk(1000))
         assert part._decoders is not None
         assert len(part._decoders[0]._rest) < 4  # type: ignore[union-attr]
     assert out == b"ABC" * 50
@@ -1059,7 +1057,7 @@ async def test_quoted_printable_without_line_breaks_is_decoded_in_bounded_memory
     part = _part(raw + b"\r\n----:--", {"Content-Transfer-Encoding": "quoted-printable"})
     out = b""
     while not part.at_eof():
-        out += part.decode(await part.read_chunk(4099))
+        out += await part.decode(await part.read_chunk(4099))
         assert part._decoders is not None
         assert len(part._decoders[0]._rest) < 2**16 + 4099  # type: ignore[union-attr]
     assert out == b"Ab" + b"Bc" * 100_000
@@ -1097,7 +1095,7 @@ async def test_huge_part_read_chunk_by_chunk_keeps_the_window_small() -> None:
             assert isinstance(part, BodyPartReader)
             size = 0
             while chunk := await part.read_chunk(8192):
-                size += len(part.decode(chunk))
+                size += len(await part.decode(chunk))
                 assert len(reader._content._buf) <= 2**16 + 8192 + 8
                 assert stream._size <= 2 * 2**16 + len(block)
             sizes.append(size)
@@ -1136,7 +1134,7 @@ async def test_last_chunk_of_a_part_carries_its_end_for_decoding() -> None:
     async def consume() -> bytes:
         out = b""
         while chunk := await part.read_chunk(3):
-            out += part.decode(chunk)
+            out += await part.decode(chunk)
         return out
 
     task = asyncio.create_task(consume())

@@ -534,7 +534,7 @@ class BaseRequest(MutableMapping[str, Any]):
                 tmp = await self._loop.run_in_executor(None, tempfile.TemporaryFile)
                 chunk = await field.read_chunk(size=2**16)
                 while chunk:
-                    chunk = field.decode(chunk)
+                    chunk = await field.decode(chunk)
                     await self._loop.run_in_executor(None, tmp.write, chunk)
                     size += len(chunk)
                     if 0 < max_size < size:
@@ -558,7 +558,7 @@ class BaseRequest(MutableMapping[str, Any]):
                 value = bytearray()
                 chunk = await field.read_chunk(size=2**16)
                 while chunk:
-                    chunk = field.decode(chunk)
+                    chunk = await field.decode(chunk)
                     value += chunk
                     size += len(chunk)
                     if 0 < max_size < size:

@@ -44,7 +44,7 @@ import re
 import uuid
 import warnings
 import zlib
-from collections.abc import Generator, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from types import MappingProxyType, TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode
@@ -447,20 +447,6 @@ class _IdentityDecoder:
 _Decoder = _Base64Decoder | _QuotedPrintableDecoder | _InflateDecoder | _IdentityDecoder
 
 
-class _DecodedChunk(bytes):
-    """Decoded part bytes that are also awaitable, yielding themselves.
-
-    Lets ``BodyPartReader.decode()`` serve both callers that use its result
-    directly and code written for aiohttp 3.13, where it is a coroutine.
-    """
-
-    __slots__ = ()
-
-    def __await__(self) -> Generator[Any, None, bytes]:
-        yield from ()
-        return self
-
-
 class BodyPartReader:
     """One part of a multipart body, read as a stream.
 
@@ -596,19 +582,17 @@ class BodyPartReader:
                 raise RuntimeError(f"unknown content encoding: {encoding}")
         return decoders or [_IdentityDecoder()]
 
-    def decode(self, data: bytes | bytearray) -> _DecodedChunk:
+    async def decode(self, data: bytes | bytearray) -> bytes:
         """Undo the part's transfer encoding and (outside form-data) content encoding.
 
         Stateful: successive raw chunks of the part may be passed one by one;
         a compressed part's whole output is bounded by ``max_decompress_size``.
-        aiohttp 3.13 made this a coroutine: the result is the decoded bytes,
-        which can also be awaited (``await part.decode(chunk)``) for code
-        written against it.
+        A coroutine, as in aiohttp 3.13.
         """
-        return _DecodedChunk(self._decode(data))
+        return self._decode(data)
 
     def _decode(self, data: bytes | bytearray) -> bytes:
-        """``decode()`` returning plain bytes (no awaitable copy) for internal use."""
+        """``decode()``'s work, for this module's own readers."""
         decoders = self._decoders
         if decoders is None:
             decoders = self._decoders = self._make_decoders()
