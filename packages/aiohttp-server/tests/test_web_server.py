@@ -162,3 +162,14 @@ async def test_shutdown_without_connections() -> None:
 async def test_handler_cancellation_flag_is_kept() -> None:
     assert Server(hello).handler_cancellation is False
     assert Server(hello, handler_cancellation=True).handler_cancellation is True
+
+
+async def test_first_server_settles_malloc_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The large-block free that moves glibc's thresholds happens once per process.
+    from aiohttp_server import web_server
+
+    monkeypatch.setattr(web_server, "_malloc_settled", False)
+    Server(hello)
+    assert web_server._malloc_settled
+    Server(hello)
+    assert web_server._malloc_settled

@@ -30,6 +30,32 @@ _RequestFactory = Callable[
 _HANDLER_OPTIONS = frozenset(inspect.signature(RequestHandler).parameters) - {"manager", "loop"}
 
 
+#: Size of the block ``_settle_malloc`` frees: above asyncio's 256 KiB reads and
+#: the default 1 MiB ``client_max_size``.
+_MALLOC_PRIMER = (1 << 20) + (1 << 16)
+_malloc_settled = False
+
+
+def _settle_malloc() -> None:
+    """Free one large block so that glibc's malloc stops churning on large request bodies.
+
+    glibc serves blocks above its mmap threshold (128 KiB at start) with
+    ``mmap`` and gives the heap top back to the system once 128 KiB of it
+    are free. asyncio reads up to 256 KiB at a time and shrinks the buffer
+    to what arrived, so until the thresholds move every request with a large
+    body maps or grows and trims memory, and page-faults it in again (about
+    15 faults per 64 KiB request). Freeing a block larger than the threshold
+    raises it to that size and the trim threshold to twice that (glibc's
+    dynamic threshold, which most long-running processes reach by
+    accident). ``bytes(n)`` is calloc'ed, so no page of it is touched; on
+    other allocators this is a harmless allocation.
+    """
+    global _malloc_settled
+    if not _malloc_settled:
+        _malloc_settled = True
+        bytes(_MALLOC_PRIMER)
+
+
 class Server:
     """Build a ``RequestHandler`` per connection, all answering with ``handler``."""
 
@@ -53,6 +79,7 @@ class Server:
         self.request_handler = handler
         self.request_factory: _RequestFactory = request_factory or self._make_request
         self.handler_cancellation = handler_cancellation
+        _settle_malloc()
 
     @property
     def connections(self) -> list[RequestHandler]:
