@@ -167,11 +167,12 @@ _CHUNK_SIZES: dict[bytes, int] = {}
 # ``(name, value)`` pair and raw ``(name, value)`` pair, in one table so that a
 # lookup sees both or neither (another thread may clear it). Names are ``istr``
 # (the received spelling) so that building a CIMultiDict does not fold their
-# case again.
+# case again. Bounded: at most 2048 lines of up to 512 bytes (about 3 MiB with
+# their parsed copies), cleared whole when full.
 _FieldEntry = tuple[tuple[str, str], tuple[bytes, bytes]]
 _FIELD_LINES: dict[bytes, _FieldEntry] = {}
-_CACHED_FIELD_SIZE: Final = 1024
-_FIELD_CACHE_SIZE: Final = 4096
+_CACHED_FIELD_SIZE: Final = 512
+_FIELD_CACHE_SIZE: Final = 2048
 # Up to this many new lines in a block are parsed one by one; beyond it the
 # block is parsed as a whole (cheaper per line) and memoised only when the
 # parser's previous heads repeated their lines.
@@ -605,13 +606,16 @@ class _Parser(Generic[_MsgT]):
                 raise _line_too_long("header line", self.max_field_size, len(line))
         raise _too_many("headers")
 
-    def _split_head(self, data: bytes, pos: int) -> tuple[bytes, bytes, int] | None:
-        """Lenient parsers: locate a head, ``(start_line, header_block, end)``."""
+    def _split_lenient(self, data: bytes, pos: int) -> tuple[bytes, bytes, int] | None:
+        """Lenient parsers: ``(start_line, header_block, end)`` of a head whose
+        lines may end in bare LF, or None while it is incomplete."""
         raise NotImplementedError
 
-    def _split_bare_lf(self, data: bytes, pos: int) -> tuple[bytes, bytes, int]:
-        """Lenient parsers: split a complete head whose lines may end in bare LF."""
-        raise NotImplementedError
+    def _split_complete_lenient(self, data: bytes, pos: int) -> tuple[bytes, bytes, int]:
+        """``_split_lenient`` of data holding a CRLF CRLF (so an empty line by then)."""
+        head = self._split_lenient(data, pos)
+        assert head is not None
+        return head
 
     def _parse_headers(
         self, block: bytes, what: str
@@ -715,24 +719,28 @@ class _Parser(Generic[_MsgT]):
             raise _diagnose_block(block)
 
     def _parse_head(self, data: bytes, pos: int) -> int:
-        if self._lenient:
-            head = self._split_head(data, pos)
-            if head is None:
-                return -1
-            line, block, end = head
-        else:
-            # A CRLF-delimited head, split inline (the hot path of a server).
-            if data.startswith(b"\r\n", pos):
-                # RFC 9112 2.2: empty lines before a start line are ignored.
-                while data.startswith(b"\r\n", pos):
-                    pos += 2
-            end = data.find(b"\r\n\r\n", pos)
-            if end == -1:
-                return -1
+        # The head is split inline on CRLF (the hot path of servers and clients).
+        if data.startswith(b"\r\n", pos):
+            # RFC 9112 2.2: empty lines before a start line are ignored.
+            while data.startswith(b"\r\n", pos):
+                pos += 2
+        end = data.find(b"\r\n\r\n", pos)
+        if end != -1:
             eol = data.find(b"\r\n", pos)
             line = data[pos:eol]
             block = data[eol + 2 : end + 2]
             end += 4
+            # A bare LF in the header block shows when it is parsed (no memoised
+            # line holds one); one in the start line shows here.
+            if self._lenient and b"\n" in line:
+                line, block, end = self._split_complete_lenient(data, pos)
+        elif not self._lenient:
+            return -1
+        else:
+            head = self._split_lenient(data, pos)
+            if head is None:
+                return -1
+            line, block, end = head
         self._checked = 0
         if len(line) > self.max_line_size:
             raise _line_too_long(self._start_line, self.max_line_size, len(line))
@@ -741,7 +749,7 @@ class _Parser(Generic[_MsgT]):
         except _BareLineFeed:
             # A response whose header block has a line ended by a bare LF: its
             # head may end before the first CRLF CRLF; split it line by line.
-            line, block, end = self._split_bare_lf(data, pos)
+            line, block, end = self._split_complete_lenient(data, pos)
             if len(line) > self.max_line_size:
                 raise _line_too_long(self._start_line, self.max_line_size, len(line)) from None
             msg, framing = self._make_message(line, block)
@@ -1076,25 +1084,6 @@ class ResponseParser(_Parser[RawResponseMessage]):
             return None
         block = b"".join(line + b"\r\n" for line in lines[1:])
         return lines[0], block, pos
-
-    def _split_head(self, data: bytes, pos: int) -> tuple[bytes, bytes, int] | None:
-        while data.startswith(b"\r\n", pos):
-            pos += 2
-        end = data.find(b"\r\n\r\n", pos)
-        if end != -1:
-            eol = data.find(b"\r\n", pos)
-            line = data[pos:eol]
-            # A bare LF in the header block shows when it is parsed (no cached
-            # line holds one): ``_parse_head`` then calls ``_split_bare_lf``.
-            if b"\n" not in line:
-                return line, data[eol + 2 : end + 2], end + 4
-        return self._split_lenient(data, pos)
-
-    def _split_bare_lf(self, data: bytes, pos: int) -> tuple[bytes, bytes, int]:
-        head = self._split_lenient(data, pos)
-        # A CRLF CRLF follows: a line-by-line split finds an empty line by then.
-        assert head is not None
-        return head
 
     def _eof_in_head(self) -> None:
         """A head cut short by the close: deliver what a lenient client would."""
