@@ -156,3 +156,13 @@ def test_response_error_code_is_a_deprecated_alias_of_status() -> None:
     assert err.status == 500
     with pytest.raises(ValueError, match="code is deprecated"):
         ce.ClientResponseError(info, (), code=1, status=2)
+
+
+def test_connection_error_bases_are_the_websocket_cores() -> None:
+    # The server raises them too (a WebSocketResponse written after close): one class each.
+    from aiohttp_websocket import models
+
+    assert ce.ClientError is models.ClientError
+    assert ce.ClientConnectionError is models.ClientConnectionError
+    assert ce.ClientConnectionResetError is models.ClientConnectionResetError
+    assert issubclass(ce.ClientConnectionResetError, ConnectionResetError)

@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Any
 from multidict import MultiMapping
 from yarl import URL
 
-from aiohttp_websocket.models import WSMessageTypeError
+# The base classes live with the WebSocket core, which both endpoints raise them
+# from: aiohttp.ClientConnectionResetError is one class on the client and the server.
+from aiohttp_websocket.models import (
+    ClientConnectionError,
+    ClientConnectionResetError,
+    ClientError,
+    WSMessageTypeError,
+)
 
 if TYPE_CHECKING:
     from .client_reqrep import ClientResponse, ConnectionKey, RequestInfo
@@ -53,10 +60,6 @@ __all__ = (
 )
 
 _Headers = MultiMapping[str] | Mapping[str, str]
-
-
-class ClientError(Exception):
-    """Base class of every client error."""
 
 
 class ClientResponseError(ClientError):
@@ -134,14 +137,6 @@ class ClientHttpProxyError(ClientResponseError):
 
 class TooManyRedirects(ClientResponseError):
     """The redirect chain is longer than ``max_redirects``."""
-
-
-class ClientConnectionError(ClientError):
-    """Base class for errors on the connection itself."""
-
-
-class ClientConnectionResetError(ClientConnectionError, ConnectionResetError):
-    """The connection was reset while the client was using it."""
 
 
 class ClientOSError(ClientConnectionError, OSError):

@@ -23,7 +23,7 @@ from aiohttp_websocket.connection import (
     WebSocketWriter,
 )
 
-from .client_exceptions import ClientConnectionResetError, ServerTimeoutError
+from .client_exceptions import ServerTimeoutError
 
 if TYPE_CHECKING:
     from .client_reqrep import ClientResponse
@@ -41,10 +41,6 @@ class ClientWSTimeout:
 
 
 DEFAULT_WS_CLIENT_TIMEOUT: Final = ClientWSTimeout(ws_receive=None, ws_close=10.0)
-
-
-class _ClientWebSocketWriter(WebSocketWriter):
-    reset_error = ClientConnectionResetError
 
 
 class ClientWebSocketResponse(WebSocketConnection):
@@ -86,7 +82,7 @@ class ClientWebSocketResponse(WebSocketConnection):
         assert handler is not None and transport is not None
         queue = WebSocketDataQueue(handler, 2**16, loop=loop)
         reader = WebSocketReader(queue, max_msg_size, compress=compress, is_client=True)
-        writer = _ClientWebSocketWriter(
+        writer = WebSocketWriter(
             handler,
             transport,
             use_mask=True,
