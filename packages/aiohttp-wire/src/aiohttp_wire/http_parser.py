@@ -174,9 +174,12 @@ _FIELD_LINES: dict[bytes, _FieldEntry] = {}
 _CACHED_FIELD_SIZE: Final = 512
 _FIELD_CACHE_SIZE: Final = 2048
 # Up to this many new lines in a block are parsed one by one; beyond it the
-# block is parsed as a whole (cheaper per line) and memoised only when the
-# parser's previous heads repeated their lines.
+# block is parsed as a whole (cheaper per line) and memoised when the parser's
+# previous head repeated its lines, else on every _MEMOISE_EVERY-th such head
+# (so that a connection's lines are memoised again after the table was cleared,
+# while one whose heads keep bringing new lines seldom pays for it).
 _FEW_NEW_LINES: Final = 3
+_MEMOISE_EVERY: Final = 8
 _EMPTY_HEADERS: Final[CIMultiDictProxy[str]] = CIMultiDictProxy(CIMultiDict())
 # Beyond these a length cannot describe a body anyone sends (and would only be
 # used to make a peer wait forever).
@@ -367,8 +370,8 @@ class _Parser(Generic[_MsgT]):
         self._remaining = 0
         # How much of a partial head (in ``_buf``) has already been validated.
         self._checked = 0
-        # Whether the next head with many new field lines memoises them.
-        self._memoise = True
+        # Heads with many new field lines to parse before one memoises them.
+        self._memoise_in = 0
         self._tail = b""
         self._events: list[Event] = []
         self._emit_head: Callable[[_MsgT], None] = self._events.append
@@ -642,7 +645,7 @@ class _Parser(Generic[_MsgT]):
             if not _parse_new_lines(lines, entries, new):
                 return self._parse_block(block, lines, what)
         # This head's lines (mostly) repeated: memoise the next new ones.
-        self._memoise = True
+        self._memoise_in = 0
         # Transposed in one C-level call: the parsed pairs and the raw pairs.
         pairs, raw = zip(*entries, strict=True)
         return CIMultiDictProxy(CIMultiDict(pairs)), raw
@@ -663,11 +666,12 @@ class _Parser(Generic[_MsgT]):
         pairs = list(zip(pieces, pieces, strict=False))
         raw_pieces = iter(parts)
         raw = tuple(zip(raw_pieces, raw_pieces, strict=False))
-        if self._memoise:
-            # The first head of a connection, or one after heads that repeated
-            # their lines: remember the new lines. A connection whose heads keep
-            # bringing new lines stops paying for it.
-            self._memoise = False
+        if self._memoise_in:
+            self._memoise_in -= 1
+        else:
+            # The first head of a connection, one after a head that repeated its
+            # lines, or every _MEMOISE_EVERY-th: remember the new lines.
+            self._memoise_in = _MEMOISE_EVERY - 1
             cache = _FIELD_LINES
             for i, entry in enumerate(entries):
                 line = lines[i]
