@@ -197,7 +197,7 @@ def test_field_line_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         assert len(http_parser._FIELD_LINES) <= 3
 
 
-def test_heads_of_many_new_lines_are_memoised_now_and_then(
+def test_heads_of_many_new_lines_are_memoised_unless_they_keep_coming(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     memo: dict[bytes, Any] = {}
@@ -207,10 +207,11 @@ def test_heads_of_many_new_lines_are_memoised_now_and_then(
         return req("GET / HTTP/1.1\nHost: a\n" + "".join(f"X-{i}: {tag}{i}\n" for i in range(6)))
 
     p = RequestParser()
-    # Memoised: the first head, one after a head of known lines, then every 8th
-    # (a connection's lines come back after the table was cleared).
-    runs = [("a", True), ("b", False), ("a", True), ("c", True), ("d", False)]
-    runs += [(tag, False) for tag in "efghij"] + [("k", True), ("l", False)]
+    # A head of many new lines is memoised unless the one before had many new
+    # lines too; then the next seven heads are parsed whole, without lookups.
+    runs = [("a", True), ("b", False), ("a", True)]
+    runs += [(tag, False) for tag in "cdefgh"]
+    runs += [("i", True), ("a", True), ("j", True), ("k", False)]
     for tag, memoised in runs:
         (msg, _) = p.receive_data(head(tag) + b"\r\n")
         assert isinstance(msg, RawRequestMessage)
@@ -219,6 +220,34 @@ def test_heads_of_many_new_lines_are_memoised_now_and_then(
             (f"X-{i}".encode(), f"{tag}{i}".encode()) for i in range(6)
         )
         assert (f"X-0: {tag}0".encode() in memo) is memoised
+
+
+@pytest.mark.parametrize(
+    ("lines", "result"),
+    [
+        ("".join(f"Y-{i}: {i}\n" for i in range(9)), he.BadHttpMessage),
+        ("".join(f"Y-{i}:  {i} \n" for i in range(9)), he.BadHttpMessage),
+        ("".join(f"Y-{i}: {i}\n" for i in range(5)) + "Bad Line: 1\n", he.InvalidHeader),
+        ("".join(f"Y-{i}:  {i}: x \n" for i in range(5)), "4: x"),
+    ],
+)
+def test_heads_parsed_whole_without_lookups_keep_every_check(
+    lines: str, result: type[Exception] | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(http_parser, "_FIELD_LINES", {})
+    p = RequestParser(max_headers=8)
+    for tag in "mn":  # two heads of new lines in a row: lookups are skipped
+        fields = "".join(f"{tag}{i}: {i}\n" for i in range(4))
+        p.receive_data(req(f"GET / HTTP/1.1\nHost: a\n{fields}\n"))
+    assert p._memo_state > 0
+    data = req("GET / HTTP/1.1\nHost: a\n" + lines + "\n")
+    if isinstance(result, str):
+        (msg, _) = p.receive_data(data)
+        assert isinstance(msg, RawRequestMessage)
+        assert msg.headers["y-4"] == result
+    else:
+        with pytest.raises(result):
+            p.receive_data(data)
 
 
 def test_heads_of_many_new_lines_to_trim_or_with_colon_space() -> None:

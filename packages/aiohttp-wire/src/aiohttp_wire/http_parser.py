@@ -174,12 +174,12 @@ _FIELD_LINES: dict[bytes, _FieldEntry] = {}
 _CACHED_FIELD_SIZE: Final = 512
 _FIELD_CACHE_SIZE: Final = 2048
 # Up to this many new lines in a block are parsed one by one; beyond it the
-# block is parsed as a whole (cheaper per line) and memoised when the parser's
-# previous head repeated its lines, else on every _MEMOISE_EVERY-th such head
-# (so that a connection's lines are memoised again after the table was cleared,
-# while one whose heads keep bringing new lines seldom pays for it).
+# block is parsed as a whole (cheaper per line) and its lines memoised, unless
+# the parser's previous head had many new lines too: then the next
+# _SKIP_LOOKUPS heads are parsed whole without looking their lines up, so a
+# connection whose heads keep bringing new lines seldom pays for the memo.
 _FEW_NEW_LINES: Final = 3
-_MEMOISE_EVERY: Final = 8
+_SKIP_LOOKUPS: Final = 7
 _EMPTY_HEADERS: Final[CIMultiDictProxy[str]] = CIMultiDictProxy(CIMultiDict())
 # Beyond these a length cannot describe a body anyone sends (and would only be
 # used to make a peer wait forever).
@@ -370,8 +370,9 @@ class _Parser(Generic[_MsgT]):
         self._remaining = 0
         # How much of a partial head (in ``_buf``) has already been validated.
         self._checked = 0
-        # Heads with many new field lines to parse before one memoises them.
-        self._memoise_in = 0
+        # 0: look field lines up; -1: the same, the last head had many new
+        # lines; n > 0: parse the next n heads whole without lookups.
+        self._memo_state = 0
         self._tail = b""
         self._events: list[Event] = []
         self._emit_head: Callable[[_MsgT], None] = self._events.append
@@ -630,35 +631,59 @@ class _Parser(Generic[_MsgT]):
             longest = max(map(len, block.split(b"\r\n")))
             if longest > self.max_field_size:
                 raise _line_too_long(what, self.max_field_size, longest)
+        state = self._memo_state
+        if state > 0:
+            self._memo_state = state - 1
+            return self._parse_new_block(block, None, None, what)
         lines = block.split(b"\r\n")
         lines.pop()
         if len(lines) > self.max_headers:
-            kind = "trailers" if what == "trailer line" else "headers"
-            raise _too_many(kind)
+            raise _too_many("trailers" if what == "trailer line" else "headers")
         # Field lines repeat from message to message: each valid line seen before
         # maps straight to its parsed pair, so a known line costs one dict lookup.
         entries = list(map(_FIELD_LINES.get, lines))
         new = entries.count(None)
         if new:
             if new > _FEW_NEW_LINES:
+                if state:
+                    # Twice in a row: stop looking lines up for a while.
+                    self._memo_state = _SKIP_LOOKUPS
+                    return self._parse_new_block(block, None, None, what)
+                self._memo_state = -1
                 return self._parse_new_block(block, lines, entries, what)
             if not _parse_new_lines(lines, entries, new):
                 return self._parse_block(block, lines, what)
-        # This head's lines (mostly) repeated: memoise the next new ones.
-        self._memoise_in = 0
+        if state:
+            self._memo_state = 0
         # Transposed in one C-level call: the parsed pairs and the raw pairs.
         pairs, raw = zip(*entries, strict=True)
         return CIMultiDictProxy(CIMultiDict(pairs)), raw
 
     def _parse_new_block(
-        self, block: bytes, lines: list[bytes], entries: list[_FieldEntry | None], what: str
+        self,
+        block: bytes,
+        lines: list[bytes] | None,
+        entries: list[_FieldEntry | None] | None,
+        what: str,
     ) -> tuple[CIMultiDictProxy[str], tuple[tuple[bytes, bytes], ...]]:
-        """A block of mostly new lines, split as a whole with a few C-level passes."""
+        """A block of mostly new lines, split as a whole with a few C-level passes.
+
+        Its new lines are memoised when ``lines`` and their ``entries`` are given.
+        """
         if _SIMPLE_BLOCK_RE.fullmatch(block) is None:
+            if lines is None:
+                lines = block.split(b"\r\n")
+                lines.pop()
+                if len(lines) > self.max_headers:
+                    raise _too_many("trailers" if what == "trailer line" else "headers")
             return self._parse_block(block, lines, what)
         # Turning each ": " into a line break splits names and values in one pass.
         flat = block.replace(b": ", b"\r\n")
         parts = flat.split(b"\r\n")
+        # Exactly one ": " per line: the pieces are the names and values, then
+        # the empty one after the last CRLF.
+        if len(parts) >> 1 > self.max_headers:
+            raise _too_many("trailers" if what == "trailer line" else "headers")
         names_values = flat.decode("utf-8", "surrogateescape").split("\r\n")
         # Pairing an iterator with itself yields (name, value) pairs; the empty
         # piece after the last CRLF is dropped.
@@ -666,12 +691,7 @@ class _Parser(Generic[_MsgT]):
         pairs = list(zip(pieces, pieces, strict=False))
         raw_pieces = iter(parts)
         raw = tuple(zip(raw_pieces, raw_pieces, strict=False))
-        if self._memoise_in:
-            self._memoise_in -= 1
-        else:
-            # The first head of a connection, one after a head that repeated its
-            # lines, or every _MEMOISE_EVERY-th: remember the new lines.
-            self._memoise_in = _MEMOISE_EVERY - 1
+        if lines is not None and entries is not None:
             cache = _FIELD_LINES
             for i, entry in enumerate(entries):
                 line = lines[i]
