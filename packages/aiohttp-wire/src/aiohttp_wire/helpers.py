@@ -339,12 +339,12 @@ class reify(Generic[_T]):
         if inst is None:
             return self
         cache: dict[str, Any] = inst._cache  # type: ignore[attr-defined]
-        try:
-            return cache[self.name]  # type: ignore[no-any-return]
-        except KeyError:
-            val = self.wrapped(inst)
-            cache[self.name] = val
-            return val
+        # A lookup with a default: the first access must not raise and catch
+        # KeyError (about 0.6 µs, paid per request for each reified property).
+        val = cache.get(self.name, sentinel)
+        if val is sentinel:
+            val = cache[self.name] = self.wrapped(inst)
+        return val  # type: ignore[no-any-return]
 
     def __set__(self, inst: object, value: _T) -> None:
         raise AttributeError("reified property is read-only")
