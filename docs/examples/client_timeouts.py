@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import attrs
+
 import aiohttp
 from aiohttp import web
 from aiohttp.test_utils import TestServer
@@ -29,6 +31,8 @@ async def main() -> list[str]:
         async with aiohttp.ClientSession(timeout=timeout) as session:
             async with session.get(server.make_url("/quick")) as resp:
                 outcomes.append(await resp.text())
+            # Timeouts are immutable attrs classes: derive variants with attrs.evolve.
+            assert attrs.evolve(timeout, sock_read=0.2) == aiohttp.ClientTimeout(5, sock_read=0.2)
             # A request may override it: here, give up when no data comes for 0.2 s.
             try:
                 read_timeout = aiohttp.ClientTimeout(sock_read=0.2)
