@@ -11,11 +11,12 @@ Two layers:
   aiohttp's names. They feed each body into a ``StreamReader`` (decompressing
   it when asked) and hand back ``(message, payload)`` pairs.
 
-The head is located with ``bytes.find``, the whole header block is validated
-by one precompiled regular expression and then split with ``split`` /
-``partition``, so the work per message is a handful of C-level passes rather
-than a loop per byte. Partial heads are checked as lines complete, so that an
-error never waits for the rest of the message.
+The head is located with ``bytes.find``; header field lines seen before map
+to their parsed pairs through a bounded memo (one dict lookup per line), and
+a block of new lines is validated by one precompiled regular expression and
+split with ``replace`` / ``split``, so the work per message is a handful of
+C-level passes rather than a loop per byte. Partial heads are checked as
+lines complete, so that an error never waits for the rest of the message.
 
 Requests are parsed strictly (RFC 9112, with no leniency that could be used
 for request smuggling); responses accept what real servers send (bare LF line
