@@ -44,6 +44,15 @@ async def test_host_only_cookie() -> None:
     assert morsel["domain"] == "example.com"
 
 
+async def test_filter_cookies_accepts_a_str_with_a_deprecation_warning() -> None:
+    jar = CookieJar()
+    jar.update_cookies(parsed("a=1"), URL("http://example.com/"))
+    with pytest.warns(DeprecationWarning, match="yarl.URL"):
+        assert names(jar.filter_cookies("http://example.com/x")) == {"a"}
+    with pytest.warns(DeprecationWarning, match="yarl.URL"):
+        assert names(jar.filter_cookies("http://other.com/")) == set()
+
+
 async def test_domain_cookie_matches_subdomains() -> None:
     jar = CookieJar()
     jar.update_cookies(parsed("a=1; Domain=.example.com"), URL("http://www.example.com/"))

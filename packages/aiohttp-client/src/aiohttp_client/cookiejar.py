@@ -17,6 +17,7 @@ import os
 import pickle
 import re
 import time
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from http.cookies import BaseCookie, Morsel, SimpleCookie
 from typing import Any
@@ -329,9 +330,20 @@ class CookieJar(AbstractCookieJar):
 
     # -- choosing ----------------------------------------------------------------------
 
-    def filter_cookies(self, request_url: URL = URL()) -> BaseCookie[str]:  # noqa: B008
-        """The cookies a request to ``request_url`` carries, most specific path first."""
+    def filter_cookies(self, request_url: URL | str = URL()) -> BaseCookie[str]:  # noqa: B008
+        """The cookies a request to ``request_url`` carries, most specific path first.
+
+        A ``str`` is still accepted, with a DeprecationWarning, as aiohttp does: callers
+        such as aiohttp-client-cache pass one.
+        """
         filtered: SimpleCookie = SimpleCookie()
+        if not isinstance(request_url, URL):
+            warnings.warn(
+                f"The method accepts yarl.URL instances only, got {type(request_url)}",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            request_url = URL(request_url)
         if not self._cookies:
             return filtered
         self._do_expiration()
