@@ -776,6 +776,21 @@ def test_response_bare_lf_after_crlf_lines_ends_the_head_there() -> None:
     assert isinstance(events[-1], EndOfMessage)
 
 
+@pytest.mark.parametrize(
+    "tail",
+    [b"A\r\nB\r\nC\r\nD\r\n\r\n", b"x" * 100 + b"\r\n\r\n"],
+    ids=["more-lines-than-max_headers", "line-over-max_field_size"],
+)
+def test_response_bare_lf_head_not_held_to_limits_past_its_end(tail: bytes) -> None:
+    # Up to the first CRLF CRLF the "head" would break a limit; its real end
+    # (a bare LF line) comes first.
+    p = ResponseParser(max_headers=3, max_field_size=50)
+    events = p.receive_data(b"HTTP/1.1 200 OK\r\nHost: a\n\r\n" + tail)
+    (msg,) = heads(events)
+    assert msg.headers["Host"] == "a"
+    assert body_of(events + p.receive_eof()) == tail
+
+
 def test_response_bare_lf_split_feed() -> None:
     p = ResponseParser()
     assert p.receive_data(b"HTTP/1.1 200 OK\nContent-Length: 1\n") == []

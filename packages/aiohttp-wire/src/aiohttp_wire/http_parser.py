@@ -631,7 +631,9 @@ class _Parser(Generic[_MsgT]):
         if len(block) > self.max_field_size + 2:
             longest = max(map(len, block.split(b"\r\n")))
             if longest > self.max_field_size:
-                raise _line_too_long(what, self.max_field_size, longest)
+                raise self._limit_error(
+                    block, what, _line_too_long(what, self.max_field_size, longest)
+                )
         state = self._memo_state
         if state > 0:
             self._memo_state = state - 1
@@ -639,7 +641,7 @@ class _Parser(Generic[_MsgT]):
         lines = block.split(b"\r\n")
         lines.pop()
         if len(lines) > self.max_headers:
-            raise _too_many("trailers" if what == "trailer line" else "headers")
+            raise self._limit_error(block, what)
         # Field lines repeat from message to message: each valid line seen before
         # maps straight to its parsed pair, so a known line costs one dict lookup.
         entries = list(map(_FIELD_LINES.get, lines))
@@ -660,6 +662,20 @@ class _Parser(Generic[_MsgT]):
         pairs, raw = zip(*entries, strict=True)
         return CIMultiDictProxy(CIMultiDict(pairs)), raw
 
+    def _limit_error(
+        self, block: bytes, what: str, exc: HttpProcessingError | None = None
+    ) -> Exception:
+        """``exc`` (by default: too many fields) for a block over a limit.
+
+        A response head split on CRLF may run past its real end when a line
+        ends in a bare LF: then the limits are checked after splitting again.
+        """
+        if self._lenient and what == "header line" and block.count(b"\n") != block.count(b"\r\n"):
+            return _BareLineFeed()
+        if exc is None:
+            return _too_many("trailers" if what == "trailer line" else "headers")
+        return exc
+
     def _parse_new_block(
         self,
         block: bytes,
@@ -676,7 +692,7 @@ class _Parser(Generic[_MsgT]):
                 lines = block.split(b"\r\n")
                 lines.pop()
                 if len(lines) > self.max_headers:
-                    raise _too_many("trailers" if what == "trailer line" else "headers")
+                    raise self._limit_error(block, what)
             return self._parse_block(block, lines, what)
         # Turning each ": " into a line break splits names and values in one pass.
         flat = block.replace(b": ", b"\r\n")
@@ -684,7 +700,7 @@ class _Parser(Generic[_MsgT]):
         # Exactly one ": " per line: the pieces are the names and values, then
         # the empty one after the last CRLF.
         if len(parts) >> 1 > self.max_headers:
-            raise _too_many("trailers" if what == "trailer line" else "headers")
+            raise self._limit_error(block, what)
         names_values = flat.decode("utf-8", "surrogateescape").split("\r\n")
         # Pairing an iterator with itself yields (name, value) pairs; the empty
         # piece after the last CRLF is dropped.
