@@ -839,3 +839,49 @@ async def test_tls_scheme_and_file_bodies(tmp_path: Path) -> None:
             assert r.status_code == 206 and r.content == data[100:]
     finally:
         await runner.cleanup()
+
+
+async def test_stream_response_head_reaches_the_client_at_prepare(serve: Serve) -> None:
+    """A client sees the status of a streamed response before its first body bytes.
+
+    The handler writes its body only once the client (h11 over a raw socket) has
+    parsed the head, as a server-sent-events client waits on the status first.
+    """
+    head_seen = asyncio.Event()
+
+    async def events(request: Request) -> StreamResponse:
+        resp = StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await resp.prepare(request)
+        await head_seen.wait()
+        await resp.write(b"data: hi\n\n")
+        await resp.write_eof()
+        return resp
+
+    app = Application()
+    app.router.add_get("/events", events)
+    base = await serve(app)
+
+    async def run() -> tuple[int, bytes]:
+        reader, writer = await asyncio.open_connection(*_addr(base))
+        conn = h11.Connection(h11.CLIENT)
+        request = h11.Request(method="GET", target="/events", headers=[("Host", "x")])
+        writer.write(conn.send(request) + (conn.send(h11.EndOfMessage()) or b""))
+        await writer.drain()
+        status = 0
+        body = b""
+        while True:
+            event = conn.next_event()
+            if event is h11.NEED_DATA:
+                conn.receive_data(await reader.read(65536))
+            elif isinstance(event, h11.Response):
+                status = event.status_code
+                head_seen.set()
+            elif isinstance(event, h11.Data):
+                body += bytes(event.data)
+            elif isinstance(event, h11.EndOfMessage):
+                break
+        writer.close()
+        await writer.wait_closed()
+        return status, body
+
+    assert await asyncio.wait_for(run(), TIMEOUT) == (200, b"data: hi\n\n")

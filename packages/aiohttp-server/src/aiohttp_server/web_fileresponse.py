@@ -54,6 +54,9 @@ _OCTET_STREAM: Final = "application/octet-stream"
 class FileResponse(StreamResponse):
     """Send a file, honouring Range, If-Range and the conditional headers."""
 
+    # The file follows the head at once (sendfile flushes the head itself).
+    _send_headers_immediately = False
+
     def __init__(
         self,
         path: PathLike,

@@ -108,6 +108,10 @@ class StreamResponse(MutableMapping[str, Any]):
     _body_length = 0
     _state: dict[str, Any] | None = None
     _keep_alive: bool | None = None
+    #: ``prepare()`` puts the head on the wire at once: a streamed body's first bytes may
+    #: be long in coming (server-sent events, long polls) and the client waits on the
+    #: status. Responses that write their body right after override it to coalesce.
+    _send_headers_immediately = True
 
     def __init__(
         self,
@@ -437,6 +441,8 @@ class StreamResponse(MutableMapping[str, Any]):
         pending = self._write_headers()
         if pending is not None:
             await pending
+        if self._send_headers_immediately:
+            writer.send_headers()
         return writer
 
     def _set_length(self) -> None:
@@ -622,6 +628,8 @@ class StreamResponse(MutableMapping[str, Any]):
 class Response(StreamResponse):
     """A response with its whole body known up front (bytes, text or a payload)."""
 
+    # The body follows the head at once: both leave in one transport write.
+    _send_headers_immediately = False
     _compressed_body: bytes | None = None
     _zlib_executor_size: int | None = None
     _zlib_executor: Executor | None = None
