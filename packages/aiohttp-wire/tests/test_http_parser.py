@@ -250,6 +250,22 @@ def test_heads_parsed_whole_without_lookups_keep_every_check(
             p.receive_data(data)
 
 
+def test_a_few_new_lines_are_memoised_when_they_come_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    memo: dict[bytes, Any] = {}
+    monkeypatch.setattr(http_parser, "_FIELD_LINES", memo)
+    monkeypatch.setattr(http_parser, "_SEEN_LINES", set())
+    known = "".join(f"K-{i}: {i}\n" for i in range(6))
+    p = RequestParser()
+    p.receive_data(req(f"GET / HTTP/1.1\nHost: a\n{known}\n"))
+    assert b"K-0: 0" in memo
+    for request_id, memoised in (("1", False), ("2", False), ("1", True)):
+        (msg, _) = p.receive_data(req(f"GET / HTTP/1.1\nHost: a\n{known}Id: {request_id}\n\n"))
+        assert isinstance(msg, RawRequestMessage)
+        assert msg.headers["id"] == request_id
+        assert msg.raw_headers[-1] == (b"Id", request_id.encode())
+        assert (f"Id: {request_id}".encode() in memo) is memoised
+
+
 def test_heads_of_many_new_lines_to_trim_or_with_colon_space() -> None:
     p = RequestParser()
     lines = "".join(f"X-{i}:  v{i}: w \t\n" for i in range(6))

@@ -172,6 +172,8 @@ _CHUNK_SIZES: dict[bytes, int] = {}
 # their parsed copies), cleared whole when full.
 _FieldEntry = tuple[tuple[str, str], tuple[bytes, bytes]]
 _FIELD_LINES: dict[bytes, _FieldEntry] = {}
+# Hashes of lines met once among known lines (see _parse_new_lines).
+_SEEN_LINES: set[int] = set()
 _CACHED_FIELD_SIZE: Final = 512
 _FIELD_CACHE_SIZE: Final = 2048
 # Up to this many new lines in a block are parsed one by one; beyond it the
@@ -287,6 +289,7 @@ def _parse_new_lines(lines: list[bytes], entries: list[_FieldEntry | None], new:
     """
     match = _FIELD_LINE_RE.fullmatch
     cache = _FIELD_LINES
+    seen = _SEEN_LINES
     i = -1
     for _ in range(new):
         i = entries.index(None, i + 1)
@@ -302,9 +305,18 @@ def _parse_new_lines(lines: list[bytes], entries: list[_FieldEntry | None], new:
         )
         entries[i] = entry
         if len(line) <= _CACHED_FIELD_SIZE:
-            if len(cache) >= _FIELD_CACHE_SIZE:
-                cache.clear()
-            cache[line] = entry
+            # A line met among known ones enters the memo when it comes again:
+            # lines unique to one message (request ids, nonces) never do, so
+            # they do not keep flushing the lines that repeat.
+            key = hash(line)
+            if key in seen:
+                if len(cache) >= _FIELD_CACHE_SIZE:
+                    cache.clear()
+                cache[line] = entry
+            else:
+                if len(seen) >= _FIELD_CACHE_SIZE:
+                    seen.clear()
+                seen.add(key)
     return True
 
 
