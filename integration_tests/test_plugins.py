@@ -163,7 +163,10 @@ def test_plugin_runs_on_our_meta_package(plugin_python: Path, probe: str, expect
 #: Plugins whose own test suites (from their sdists) run on our meta-package through
 #: pytest-aiohttp: (sdist, pytest arguments). aiohttp-cors' browser tests need selenium;
 #: aiohttp-session's conftest only starts redis and memcached in docker (those storages'
-#: tests are left out, with the PyNaCl one), so it is not loaded.
+#: tests are left out, with the PyNaCl one), so it is not loaded. Of the other pinned
+#: plugins, aiohttp-remotes, aiohttp-middlewares, aiohttp-apispec, aiohttp-wsgi and
+#: aiohttp-asgi-connector ship no tests in their sdists, and aiohttp-socks' tests import
+#: a ``tests.config`` its sdist leaves out (and need SOCKS proxies on the network).
 SUITES = {
     "aiohttp-jinja2==1.6": ["tests"],
     "aiohttp-cors==0.8.1": ["tests", "--ignore=tests/integration/test_real_browser.py"],
@@ -176,6 +179,22 @@ SUITES = {
         "--ignore=tests/test_memcached_storage.py",
         "--ignore=tests/test_nacl_storage.py",
     ],
+    "aiohttp-sse==3.0": ["tests"],
+    "aioresponses==0.7.9": [
+        "tests",
+        # Pass-through requests go out to httpbin.org: no network here.
+        "--deselect=tests/test_aioresponses.py::AIOResponsesTestCase"
+        "::test_address_as_instance_of_url_combined_with_pass_through",
+        "--deselect=tests/test_aioresponses.py::AIOResponsesTestCase"
+        "::test_pass_through_with_origin_params",
+        "--deselect=tests/test_aioresponses.py::AIOResponseRedirectTest"
+        "::test_pass_through_unmatched_requests",
+    ],
+    # The sdist leaves out tests/app.py, which test_client.py imports its server from.
+    "aiohttp-retry==2.9.1": ["tests", "--ignore=tests/test_client.py"],
+    # The integration tests need an httpbin on localhost:8080 and docker backends; the
+    # unit tests skip five that need ClientSession(json_serialize_bytes=), new after 3.13.
+    "aiohttp-client-cache==0.15.0": ["test/unit"],
 }
 
 
@@ -188,7 +207,10 @@ def sdists(plugin_python: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
          "pip", "setuptools", "setuptools-scm", "pytest", "pytest-asyncio",
          # aiohttp-security's suite: pytest-mock, and PyJWT from before the releases that
          # warn about the short keys its tests use.
-         "pytest-mock", "pyjwt==2.9.0"],
+         "pytest-mock", "pyjwt==2.9.0",
+         # aioresponses' suite: ddt; aiohttp-client-cache's: faker. The build tools two
+         # sdists' metadata step needs: pbr (aioresponses), hatchling (aiohttp-client-cache).
+         "ddt", "faker", "pbr", "hatchling"],
         check=True,
     )  # fmt: skip
     subprocess.run(
