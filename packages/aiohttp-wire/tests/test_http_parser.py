@@ -513,6 +513,27 @@ def test_request_line_too_long_detected_before_line_end() -> None:
         p.receive_data(b"a" * 60)
 
 
+@pytest.mark.parametrize(
+    "size_line",
+    [b"1;" + b"e" * 200, b"0" * 199 + b"1", b"1;a=" + b'"' + b"q" * 200 + b'"'],
+    ids=["extension", "leading-zeros", "quoted-extension"],
+)
+def test_whole_chunk_size_line_too_long(size_line: bytes) -> None:
+    # The whole line arrives in one read: the limit holds as for a partial one.
+    p = RequestParser(max_line_size=100)
+    head = b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+    with pytest.raises(he.LineTooLong):
+        p.receive_data(head + size_line + b"\r\nx\r\n0\r\n\r\n")
+
+
+def test_long_size_line_is_not_shared_with_a_stricter_parser() -> None:
+    body = b"0" * 60 + b"1\r\nx\r\n0\r\n\r\n"
+    head = b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+    RequestParser(max_line_size=8190).receive_data(head + body)
+    with pytest.raises(he.LineTooLong):
+        RequestParser(max_line_size=50).receive_data(head + body)
+
+
 def test_header_field_too_long() -> None:
     p = RequestParser(max_field_size=50)
     with pytest.raises(he.LineTooLong):

@@ -61,6 +61,7 @@ from .streams import EMPTY_PAYLOAD, StreamReader
 __all__ = [
     "BodyData",
     "EndOfMessage",
+    "HeadersParser",
     "HttpParser",
     "HttpRequestParser",
     "HttpResponseParser",
@@ -164,6 +165,7 @@ _CACHED_LINE_SIZE: Final = 512
 # Status line -> (version, code, reason), for lines up to _CACHED_LINE_SIZE.
 _STATUS_LINES: dict[bytes, tuple[HttpVersion, int, str]] = {}
 _CHUNK_SIZES: dict[bytes, int] = {}
+_CACHED_SIZE_LINE = 16
 # Strictly valid field lines (up to _CACHED_FIELD_SIZE bytes) -> their parsed
 # ``(name, value)`` pair and raw ``(name, value)`` pair, in one table so that a
 # lookup sees both or neither (another thread may clear it). Names are ``istr``
@@ -877,16 +879,18 @@ class _Parser(Generic[_MsgT]):
 
     def _chunk_size(self, line: bytes) -> int:
         """Validate a chunk size line (extensions ignored) and return the size."""
+        if len(line) > self.max_line_size:
+            # Whole or not, a size line (extensions included) is bounded like any line.
+            raise LineTooLong("chunk size line", self.max_line_size, len(line))
         m = _CHUNK_SIZE_RE.fullmatch(line)
         if m is None:
-            if len(line) > self.max_line_size:
-                raise LineTooLong("chunk size line", self.max_line_size, len(line))
             raise TransferEncodingError(f"Invalid chunk size line: {line[:40]!r}")
         digits = m.group(1).lstrip(b"0")
         if len(digits) > _MAX_CHUNK_SIZE_DIGITS:
             raise TransferEncodingError(f"Chunk size too large: {line[:40]!r}")
         size = int(digits, 16) if digits else 0
-        if m.end(1) == len(line):
+        if m.end(1) == len(line) <= _CACHED_SIZE_LINE:
+            # Only short lines are shared: every parser's max_line_size admits them.
             if len(_CHUNK_SIZES) >= _CACHE_SIZE:
                 _CHUNK_SIZES.clear()
             _CHUNK_SIZES[line] = size
