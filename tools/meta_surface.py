@@ -142,6 +142,7 @@ SURFACE: dict[str, list[tuple[str, list[str] | str]]] = {
         (
             f"{W}.http_parser",
             [
+                "HeadersParser",
                 "HttpParser",
                 "HttpRequestParser",
                 "HttpResponseParser",

@@ -6,6 +6,7 @@ from aiohttp_wire.http_version import (
     HttpVersion11 as HttpVersion11,
 )
 from aiohttp_wire.http_parser import (
+    HeadersParser as HeadersParser,
     HttpParser as HttpParser,
     HttpRequestParser as HttpRequestParser,
     HttpResponseParser as HttpResponseParser,
@@ -46,6 +47,7 @@ __all__ = [
     "HttpVersion",
     "HttpVersion10",
     "HttpVersion11",
+    "HeadersParser",
     "HttpParser",
     "HttpRequestParser",
     "HttpResponseParser",

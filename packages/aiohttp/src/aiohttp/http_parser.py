@@ -3,6 +3,7 @@
 from aiohttp_wire.http_parser import (
     BodyData as BodyData,
     EndOfMessage as EndOfMessage,
+    HeadersParser as HeadersParser,
     HttpParser as HttpParser,
     HttpRequestParser as HttpRequestParser,
     HttpResponseParser as HttpResponseParser,
@@ -15,6 +16,7 @@ from aiohttp_wire.http_parser import (
 __all__ = [
     "BodyData",
     "EndOfMessage",
+    "HeadersParser",
     "HttpParser",
     "HttpRequestParser",
     "HttpResponseParser",
