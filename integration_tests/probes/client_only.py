@@ -9,7 +9,8 @@ ALLOWED = {
     # ours
     "aiohttp-client", "aiohttp-websocket", "aiohttp-wire",
     # declared third-party dependencies and theirs
-    "aiosignal", "frozenlist", "multidict", "yarl", "idna", "propcache", "typing-extensions",
+    "aiosignal", "attrs", "frozenlist", "multidict", "yarl", "idna", "propcache",
+    "typing-extensions",
 }  # fmt: skip
 
 for absent in ("aiohttp_server", "aiohttp_testing", "aiohttp"):
