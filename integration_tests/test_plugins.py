@@ -54,6 +54,9 @@ PLUGINS = [
     "aiohttp-basicauth==1.2.0",
     "elastic-transport==9.4.2",
     "aiodocker==0.27.0",
+    "python-socketio==5.18.1",
+    "python-engineio==4.15.1",
+    "strawberry-graphql==0.341.2",
 ]
 #: Their dependencies other than aiohttp: cryptography for aiohttp-session's encrypted
 #: storage; attrs, which aiohttp-middlewares imports without declaring (it comes with the
@@ -64,7 +67,8 @@ PLUGINS = [
 #: aiohttp-socks' python-socks; httpx for httpx-aiohttp; sentry-sdk's and
 #: elastic-transport's urllib3, certifi and sniffio; aiogram's aiofiles, magic-filter and
 #: the pydantic it supports (aiohttp-pydantic shares it); gql's graphql-core, tenacity and
-#: anyio; aiohttp-xmlrpc's lxml.
+#: anyio; aiohttp-xmlrpc's lxml; python-socketio's bidict and simple-websocket; strawberry's
+#: cross-web.
 PLUGIN_DEPENDENCIES = [
     "jinja2>=3.0",
     "cryptography",
@@ -99,6 +103,9 @@ PLUGIN_DEPENDENCIES = [
     "tenacity>=9.1.2,<10",
     "anyio>=3,<5",
     "lxml",
+    "bidict>=0.21",
+    "simple-websocket>=0.10",
+    "cross-web>=0.6",
 ]
 
 
@@ -154,6 +161,8 @@ def plugin_python(tmp_path_factory: pytest.TempPathFactory, wheel: Callable[[str
         ("plugin_xmlrpc", "xmlrpc ok"),
         ("plugin_elastic", "elastic ok"),
         ("plugin_aiodocker", "aiodocker ok"),
+        ("plugin_socketio", "socketio ok"),
+        ("plugin_strawberry", "strawberry ok"),
     ],
 )
 def test_plugin_runs_on_our_meta_package(plugin_python: Path, probe: str, expected: str) -> None:
