@@ -1229,61 +1229,14 @@ def _combine(errors: list[OSError]) -> OSError:
     return OSError(f"Multiple exceptions: {', '.join(str(e) for e in errors)}")
 
 
-class UnixConnector(BaseConnector):
-    """Opens connections over the Unix socket at ``path`` (the URL host only names the pool)."""
+class _PathConnector(BaseConnector):
+    """A connector whose connections all go to one local ``path``.
 
-    allowed_protocol_schema_set: frozenset[str] = HIGH_LEVEL_SCHEMA_SET | {"unix"}
-
-    def __init__(
-        self,
-        path: str,
-        force_close: bool = False,
-        keepalive_timeout: float | object | None = sentinel,
-        limit: int = 100,
-        limit_per_host: int = 0,
-        loop: asyncio.AbstractEventLoop | None = None,
-    ) -> None:
-        super().__init__(
-            force_close=force_close,
-            keepalive_timeout=keepalive_timeout,
-            limit=limit,
-            limit_per_host=limit_per_host,
-            loop=loop,
-        )
-        self._path = path
-
-    @property
-    def path(self) -> str:
-        """The socket path."""
-        return self._path
-
-    async def _create_connection(
-        self, req: ClientRequest, traces: list[Trace], timeout: ClientTimeout
-    ) -> ResponseHandler:
-        try:
-            if timeout.sock_connect is None:
-                _, proto = await self._loop.create_unix_connection(self._factory, self._path)
-            else:
-                async with ceil_timeout(timeout.sock_connect, timeout.ceil_threshold):
-                    _, proto = await self._loop.create_unix_connection(self._factory, self._path)
-        except asyncio.TimeoutError as exc:
-            if isinstance(exc, OSError) and exc.errno is not None:
-                raise ClientConnectorError(req.connection_key, exc) from exc
-            raise ConnectionTimeoutError(f"Connection timeout to unix socket {self._path}") from exc
-        except OSError as exc:
-            raise ClientConnectorError(req.connection_key, exc) from exc
-        return proto
-
-
-class NamedPipeConnector(BaseConnector):
-    """Opens connections over the Windows named pipe at ``path``.
-
-    Named pipes exist only on Windows and asyncio reaches them only through the
-    proactor event loop, so, as aiohttp documents, constructing one with any
-    other loop raises ``RuntimeError``.
+    The URL's host only names the pool.
     """
 
-    allowed_protocol_schema_set: frozenset[str] = HIGH_LEVEL_SCHEMA_SET | {"npipe"}
+    #: What ``path`` names, for timeout messages.
+    _kind = "path"
 
     def __init__(
         self,
@@ -1301,21 +1254,17 @@ class NamedPipeConnector(BaseConnector):
             limit_per_host=limit_per_host,
             loop=loop,
         )
-        proactor = getattr(asyncio, "ProactorEventLoop", None)
-        if proactor is None or not isinstance(self._loop, proactor):
-            raise RuntimeError("Named Pipes only available in proactor loop under windows")
         self._path = path
 
     @property
     def path(self) -> str:
-        """The named pipe path (``\\\\.\\pipe\\<name>``)."""
+        """The socket or pipe path."""
         return self._path
 
-    async def _create_connection(
-        self, req: ClientRequest, traces: list[Trace], timeout: ClientTimeout
+    async def _open(
+        self, req: ClientRequest, timeout: ClientTimeout, connect: Callable[..., Awaitable[Any]]
     ) -> ResponseHandler:
-        # Only the Windows proactor loop has this method (checked in __init__).
-        connect = cast(Any, self._loop).create_pipe_connection
+        """``connect(factory, path)`` within ``sock_connect``, errors mapped as for TCP."""
         try:
             if timeout.sock_connect is None:
                 _, proto = await connect(self._factory, self._path)
@@ -1323,9 +1272,57 @@ class NamedPipeConnector(BaseConnector):
                 async with ceil_timeout(timeout.sock_connect, timeout.ceil_threshold):
                     _, proto = await connect(self._factory, self._path)
         except asyncio.TimeoutError as exc:
-            raise ConnectionTimeoutError(f"Connection timeout to named pipe {self._path}") from exc
+            if isinstance(exc, OSError) and exc.errno is not None:
+                raise ClientConnectorError(req.connection_key, exc) from exc
+            message = f"Connection timeout to {self._kind} {self._path}"
+            raise ConnectionTimeoutError(message) from exc
         except OSError as exc:
             raise ClientConnectorError(req.connection_key, exc) from exc
+        return cast(ResponseHandler, proto)
+
+
+class UnixConnector(_PathConnector):
+    """Opens connections over the Unix socket at ``path``."""
+
+    allowed_protocol_schema_set: frozenset[str] = HIGH_LEVEL_SCHEMA_SET | {"unix"}
+    _kind = "unix socket"
+
+    async def _create_connection(
+        self, req: ClientRequest, traces: list[Trace], timeout: ClientTimeout
+    ) -> ResponseHandler:
+        return await self._open(req, timeout, self._loop.create_unix_connection)
+
+
+class NamedPipeConnector(_PathConnector):
+    """Opens connections over the Windows named pipe at ``path`` (``\\\\.\\pipe\\<name>``).
+
+    Named pipes exist only on Windows and asyncio reaches them only through the
+    proactor event loop, so, as aiohttp documents, constructing one with any
+    other loop raises ``RuntimeError``.
+    """
+
+    allowed_protocol_schema_set: frozenset[str] = HIGH_LEVEL_SCHEMA_SET | {"npipe"}
+    _kind = "named pipe"
+
+    def __init__(
+        self,
+        path: str,
+        force_close: bool = False,
+        keepalive_timeout: float | object | None = sentinel,
+        limit: int = 100,
+        limit_per_host: int = 0,
+        loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        super().__init__(path, force_close, keepalive_timeout, limit, limit_per_host, loop)
+        proactor = getattr(asyncio, "ProactorEventLoop", None)
+        if proactor is None or not isinstance(self._loop, proactor):
+            raise RuntimeError("Named Pipes only available in proactor loop under windows")
+
+    async def _create_connection(
+        self, req: ClientRequest, traces: list[Trace], timeout: ClientTimeout
+    ) -> ResponseHandler:
+        # Only the Windows proactor loop has this method (checked in __init__).
+        proto = await self._open(req, timeout, cast(Any, self._loop).create_pipe_connection)
         # The pipe transport calls connection_made on a later turn of the loop.
         await asyncio.sleep(0)
-        return cast(ResponseHandler, proto)
+        return proto
