@@ -28,7 +28,7 @@ from yarl import URL
 
 from aiohttp_wire import hdrs, payload
 from aiohttp_wire.cookies import format_cookie_header, parse_set_cookie_headers
-from aiohttp_wire.helpers import BasicAuth, parse_mimetype
+from aiohttp_wire.helpers import BasicAuth, HeadersMixin
 from aiohttp_wire.http_exceptions import HttpProcessingError
 from aiohttp_wire.http_version import HttpVersion, HttpVersion10, HttpVersion11
 from aiohttp_wire.http_writer import StreamWriter
@@ -684,7 +684,7 @@ class _Released:
 _RELEASED = _Released()
 
 
-class ClientResponse:
+class ClientResponse(HeadersMixin):
     """The response to one request: status, headers, and the streaming body."""
 
     version: HttpVersion | None = None
@@ -822,34 +822,6 @@ class ClientResponse:
             # Browser-lenient parsing; names Morsel.set would refuse are kept too.
             for morsel in parse_set_cookie_headers(values):
                 dict.__setitem__(cookies, morsel.key, morsel)
-
-    def _content_type_params(self) -> tuple[str, dict[str, str]]:
-        raw = self._headers.get(hdrs.CONTENT_TYPE)
-        if raw is None:
-            return "application/octet-stream", {}
-        mt = parse_mimetype(raw)
-        if not (mt.type and mt.subtype):
-            return "application/octet-stream", dict(mt.parameters)
-        ctype = f"{mt.type}/{mt.subtype}"
-        if mt.suffix:
-            ctype += f"+{mt.suffix}"
-        return ctype, dict(mt.parameters)
-
-    @property
-    def content_type(self) -> str:
-        """The media type of ``Content-Type``, ``application/octet-stream`` if absent."""
-        return self._content_type_params()[0]
-
-    @property
-    def charset(self) -> str | None:
-        """The ``charset`` parameter of ``Content-Type``."""
-        return self._content_type_params()[1].get("charset")
-
-    @property
-    def content_length(self) -> int | None:
-        """``Content-Length`` as an int."""
-        value = self._headers.get(hdrs.CONTENT_LENGTH)
-        return int(value) if value is not None else None
 
     @property
     def content_disposition(self) -> ContentDisposition | None:
