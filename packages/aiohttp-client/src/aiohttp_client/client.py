@@ -277,20 +277,10 @@ class _SessionRequestContextManager:
         return self.__aenter__().__await__()
 
 
-class _WSRequestContextManager:
+class _WSRequestContextManager(_BaseRequestContextManager[Any]):
     """What ``session.ws_connect()`` returns: closes the WebSocket on exit."""
 
-    __slots__ = ("_coro", "_resp")
-
-    def __init__(self, coro: Coroutine[Any, Any, Any]) -> None:
-        self._coro = coro
-
-    def __await__(self) -> Generator[Any, None, Any]:
-        return self._coro.__await__()
-
-    async def __aenter__(self) -> Any:
-        self._resp = await self._coro
-        return self._resp
+    __slots__ = ()
 
     async def __aexit__(
         self,

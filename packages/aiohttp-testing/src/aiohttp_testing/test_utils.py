@@ -16,7 +16,7 @@ import socket
 import sys
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from types import TracebackType
 from typing import Any, Generic, TypeVar, cast, overload
 from unittest import IsolatedAsyncioTestCase, mock
@@ -24,7 +24,11 @@ from unittest import IsolatedAsyncioTestCase, mock
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
-from aiohttp_client.client import ClientSession
+from aiohttp_client.client import (
+    ClientSession,
+    _RequestContextManager,
+    _WSRequestContextManager,
+)
 from aiohttp_client.client_reqrep import ClientResponse
 from aiohttp_client.client_ws import ClientWebSocketResponse
 from aiohttp_client.cookiejar import CookieJar
@@ -70,7 +74,6 @@ REUSE_ADDRESS = sys.platform not in ("win32", "cygwin")
 _RUNNER_OPTIONS = ("handle_signals", "shutdown_timeout")
 
 _T = TypeVar("_T")
-_Resp = TypeVar("_Resp")
 #: What a ``TestClient`` is generic over, as in aiohttp: the request class its server
 #: builds and the application it serves (``None`` for a ``RawTestServer``).
 _RequestT = TypeVar("_RequestT", bound=BaseRequest)
@@ -242,52 +245,6 @@ class RawTestServer(BaseTestServer):
         return ServerRunner(server, **runner_kwargs)
 
 
-class _RequestContext(Generic[_Resp]):
-    """Awaitable and ``async with``-able, like the session's own request objects.
-
-    It is a coroutine too (``send``/``throw``/``close``), as aiohttp's is, so
-    ``asyncio.create_task(client.get(...))`` works.
-    """
-
-    __slots__ = ("_coro", "_resp")
-
-    def __init__(self, coro: Coroutine[Any, Any, _Resp]) -> None:
-        self._coro = coro
-        self._resp: _Resp | None = None
-
-    def send(self, arg: None) -> Any:
-        return self._coro.send(arg)
-
-    def throw(self, *args: Any) -> Any:
-        return self._coro.throw(*args)
-
-    def close(self) -> None:
-        self._coro.close()
-
-    def __await__(self) -> Generator[Any, None, _Resp]:
-        return self._coro.__await__()
-
-    def __iter__(self) -> Generator[Any, None, _Resp]:
-        return self.__await__()
-
-    async def __aenter__(self) -> _Resp:
-        self._resp = await self._coro
-        return self._resp
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        resp: Any = self._resp
-        if isinstance(resp, ClientResponse):
-            resp.release()
-            await resp.wait_for_close()
-        elif resp is not None:
-            await resp.close()
-
-
 class TestClient(Generic[_RequestT, _ApplicationNone]):
     """A ``ClientSession`` bound to a test server.
 
@@ -384,31 +341,29 @@ class TestClient(Generic[_RequestT, _ApplicationNone]):
         self._responses.append(resp)
         return resp
 
-    def request(
-        self, method: str, path: str | URL, **kwargs: Any
-    ) -> _RequestContext[ClientResponse]:
+    def request(self, method: str, path: str | URL, **kwargs: Any) -> _RequestContextManager:
         """Request ``path`` on the test server."""
-        return _RequestContext(self._request(method, path, **kwargs))
+        return _RequestContextManager(self._request(method, path, **kwargs))
 
-    def get(self, path: str | URL, **kwargs: Any) -> _RequestContext[ClientResponse]:
+    def get(self, path: str | URL, **kwargs: Any) -> _RequestContextManager:
         return self.request("GET", path, **kwargs)
 
-    def post(self, path: str | URL, **kwargs: Any) -> _RequestContext[ClientResponse]:
+    def post(self, path: str | URL, **kwargs: Any) -> _RequestContextManager:
         return self.request("POST", path, **kwargs)
 
-    def options(self, path: str | URL, **kwargs: Any) -> _RequestContext[ClientResponse]:
+    def options(self, path: str | URL, **kwargs: Any) -> _RequestContextManager:
         return self.request("OPTIONS", path, **kwargs)
 
-    def head(self, path: str | URL, **kwargs: Any) -> _RequestContext[ClientResponse]:
+    def head(self, path: str | URL, **kwargs: Any) -> _RequestContextManager:
         return self.request("HEAD", path, **kwargs)
 
-    def put(self, path: str | URL, **kwargs: Any) -> _RequestContext[ClientResponse]:
+    def put(self, path: str | URL, **kwargs: Any) -> _RequestContextManager:
         return self.request("PUT", path, **kwargs)
 
-    def patch(self, path: str | URL, **kwargs: Any) -> _RequestContext[ClientResponse]:
+    def patch(self, path: str | URL, **kwargs: Any) -> _RequestContextManager:
         return self.request("PATCH", path, **kwargs)
 
-    def delete(self, path: str | URL, **kwargs: Any) -> _RequestContext[ClientResponse]:
+    def delete(self, path: str | URL, **kwargs: Any) -> _RequestContextManager:
         return self.request("DELETE", path, **kwargs)
 
     async def _ws_connect(self, path: str | URL, **kwargs: Any) -> ClientWebSocketResponse:
@@ -416,11 +371,9 @@ class TestClient(Generic[_RequestT, _ApplicationNone]):
         self._websockets.append(ws)
         return ws
 
-    def ws_connect(
-        self, path: str | URL, **kwargs: Any
-    ) -> _RequestContext[ClientWebSocketResponse]:
+    def ws_connect(self, path: str | URL, **kwargs: Any) -> _WSRequestContextManager:
         """Open a WebSocket to ``path`` on the test server."""
-        return _RequestContext(self._ws_connect(path, **kwargs))
+        return _WSRequestContextManager(self._ws_connect(path, **kwargs))
 
     async def close(self) -> None:
         """Release every response, close every WebSocket, the session and the server."""
