@@ -16,32 +16,39 @@ from aiohttp_client.client import ClientSession
 from aiohttp_wire.multipart import MultipartWriter
 
 
+async def _read_request(
+    conn: h11.Connection, reader: asyncio.StreamReader
+) -> tuple[h11.Request, bytes] | None:
+    """The next whole request and its body, or None when the client closed."""
+    request: h11.Request | None = None
+    body = b""
+    while True:
+        event = conn.next_event()
+        if event is h11.NEED_DATA:
+            data = await reader.read(65536)
+            conn.receive_data(data)
+            if not data and conn.their_state is not h11.DONE:
+                return None
+            continue
+        if isinstance(event, h11.Request):
+            request = event
+        elif isinstance(event, h11.Data):
+            body += event.data
+        elif isinstance(event, h11.EndOfMessage):
+            assert request is not None
+            return request, body
+        elif isinstance(event, h11.ConnectionClosed):
+            return None
+
+
 def _h11_app(requests: list[tuple[h11.Request, bytes]]) -> object:
     """Echo the body back chunked (no Content-Length), with a trailer; keep-alive."""
 
     async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         conn = h11.Connection(h11.SERVER)
-        while True:
-            request: h11.Request | None = None
-            body = b""
-            while True:
-                event = conn.next_event()
-                if event is h11.NEED_DATA:
-                    data = await reader.read(65536)
-                    conn.receive_data(data)
-                    if not data and conn.their_state is not h11.DONE:
-                        return
-                    continue
-                if isinstance(event, h11.Request):
-                    request = event
-                elif isinstance(event, h11.Data):
-                    body += event.data
-                elif isinstance(event, h11.EndOfMessage):
-                    break
-                elif isinstance(event, h11.ConnectionClosed):
-                    return
-            assert request is not None
-            requests.append((request, body))
+        while (received := await _read_request(conn, reader)) is not None:
+            requests.append(received)
+            body = received[1]
             out = conn.send(h11.Response(status_code=200, headers=[("Content-Type", "text/plain")]))
             out += conn.send(h11.Data(data=body[: len(body) // 2]))
             out += conn.send(h11.Data(data=body[len(body) // 2 :]))
@@ -153,27 +160,9 @@ def _h11_redirecting_app(requests: list[tuple[h11.Request, bytes]]) -> object:
 
     async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         conn = h11.Connection(h11.SERVER)
-        while True:
-            request: h11.Request | None = None
-            body = b""
-            while True:
-                event = conn.next_event()
-                if event is h11.NEED_DATA:
-                    data = await reader.read(65536)
-                    conn.receive_data(data)
-                    if not data and conn.their_state is not h11.DONE:
-                        return
-                    continue
-                if isinstance(event, h11.Request):
-                    request = event
-                elif isinstance(event, h11.Data):
-                    body += event.data
-                elif isinstance(event, h11.EndOfMessage):
-                    break
-                elif isinstance(event, h11.ConnectionClosed):
-                    return
-            assert request is not None
-            requests.append((request, body))
+        while (received := await _read_request(conn, reader)) is not None:
+            requests.append(received)
+            request = received[0]
             if request.target.startswith(b"/r30"):
                 status = int(request.target[2:5])
                 head = h11.Response(
