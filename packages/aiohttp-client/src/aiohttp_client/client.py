@@ -994,7 +994,6 @@ class ClientSession:
                         headers.pop(hdrs.AUTHORIZATION, None)
                     url = parsed
                     params = None
-                    resp.release()
                     # The redirect may send the same payload again: the previous
                     # writer must be done with it (its connection is closed if it was not).
                     await req.close()
