@@ -36,6 +36,8 @@ SYSTEM_PROGRAMS = {
     "aiohttp-client": ["nginx"],
     "aiohttp-server": ["curl", "chromium"],
 }
+#: Packages with an optional C accelerator: tested with it and without it.
+C_ACCELERATED = {"aiohttp-websocket"}
 
 
 def _junit(name: str) -> str:
@@ -59,11 +61,20 @@ def tests(session: nox.Session, package: str) -> None:
     session.install(*dependency_group("test"))
     if package in SYSTEM_PROGRAMS:
         session.run("python", "tools/system_deps.py", *SYSTEM_PROGRAMS[package])
-    args = ["pytest", str(WORKSPACE[package].tests_dir), "-q", _junit(f"tests-{package}")]
+    session.run(*_pytest_args(package, f"tests-{package}"), *session.posargs)
+    if package in C_ACCELERATED:
+        # Again on the pure-Python fallback that users without a compiler get.
+        args = _pytest_args(package, f"tests-{package}-pure-python")
+        session.run(*args, *session.posargs, env={"AIOHTTP_NO_EXTENSIONS": "1"})
+
+
+def _pytest_args(package: str, report: str) -> list[str]:
+    """The pytest command line for one package's suite, reporting to ``report``."""
+    args = ["pytest", str(WORKSPACE[package].tests_dir), "-q", _junit(report)]
     if package == "aiohttp-testing":
         # Its own pytest plugin runs these tests, as it runs users' suites.
         args += NO_ASYNCIO
-    session.run(*args, *session.posargs)
+    return args
 
 
 @nox.session

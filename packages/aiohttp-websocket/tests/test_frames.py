@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import struct
-from collections.abc import Generator
+import subprocess
+import sys
+from collections.abc import Callable, Generator
 
 import pytest
 from hypothesis import given
@@ -12,7 +14,9 @@ from hypothesis import strategies as st
 from websockets.frames import Frame as WsFrame
 from websockets.frames import Opcode
 
+from aiohttp_websocket import frames
 from aiohttp_websocket.frames import (
+    C_MASK,
     OP_BINARY,
     OP_CLOSE,
     OP_CONTINUATION,
@@ -46,6 +50,56 @@ def test_apply_mask_large_payloads_block_by_block(size: int) -> None:
     mask = os.urandom(4)
     data = os.urandom(size)
     assert apply_mask(mask, data) == _naive_mask(mask, data)
+
+
+@given(st.binary(min_size=4, max_size=4), st.binary(max_size=300))
+def test_python_masking_matches_definition(mask: bytes, data: bytes) -> None:
+    # The fallback stays tested where the accelerator is built.
+    assert frames._apply_mask_py(mask, data) == _naive_mask(mask, data)
+
+
+def _c_mask() -> Callable[..., bytes]:
+    """The accelerator itself: CI builds it, so a failed build fails here."""
+    from aiohttp_websocket._mask import mask
+
+    return mask
+
+
+@pytest.mark.parametrize("size", [0, 1, 3, 7, 8, 9, 15, 16, 17, 4096 + 5, 1 << 20])
+@pytest.mark.parametrize("offset", [0, 1, 3])
+def test_c_mask_matches_definition_at_any_alignment(size: int, offset: int) -> None:
+    mask = os.urandom(4)
+    data = os.urandom(size + offset)
+    view = memoryview(data)[offset:]
+    expected = _naive_mask(mask, bytes(view)) if size < 5000 else None
+    result = _c_mask()(mask, view)
+    assert type(result) is bytes
+    assert result == (expected if expected is not None else frames._apply_mask_py(mask, view))
+    assert _c_mask()(mask, bytearray(result)) == bytes(view)
+
+
+def test_c_mask_writes_the_header_first() -> None:
+    assert _c_mask()(b"\x01\x02\x03\x04", b"\x00" * 6, b"head") == b"head\x01\x02\x03\x04\x01\x02"
+    assert _c_mask()(b"abcd", b"", b"") == b""
+
+
+def test_c_mask_rejects_bad_arguments() -> None:
+    mask = _c_mask()
+    with pytest.raises(ValueError, match="4 bytes"):
+        mask(b"abc", b"data")
+    with pytest.raises(TypeError):
+        mask(b"abcd")
+    with pytest.raises(TypeError):
+        mask(b"abcd", b"x", b"", b"")
+    with pytest.raises(TypeError):
+        mask(b"abcd", "text")
+
+
+def test_no_extensions_environment_keeps_python_masking() -> None:
+    code = "from aiohttp_websocket import frames; print(frames.C_MASK is None)"
+    env = dict(os.environ, AIOHTTP_NO_EXTENSIONS="1")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True)
+    assert out.stdout.strip() == b"True"
 
 
 def _ws_parse(data: bytes, *, mask: bool) -> WsFrame:
@@ -96,7 +150,8 @@ def test_iter_masked_frame_pieces_make_the_whole_frame(size: int) -> None:
     payload = os.urandom(size)
     key = int.from_bytes(os.urandom(4), "big")
     pieces = list(iter_masked_frame(0x82, payload, key))
-    assert len(pieces) == -(-size // PIECE)
+    # Masking in Python goes piece by piece; in C the frame is built whole.
+    assert len(pieces) == (-(-size // PIECE) if C_MASK is None else 1)
     assert b"".join(pieces) == build_masked_frame(0x82, payload, key)
     frame = _ws_parse(b"".join(pieces), mask=True)
     assert frame.data == payload

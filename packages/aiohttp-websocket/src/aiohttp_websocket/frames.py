@@ -9,13 +9,15 @@ Message-level rules (fragment sequencing, UTF-8, close payloads) belong to
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from struct import Struct
 from typing import Final
 
 from .models import WebSocketError, WSCloseCode
 
 __all__ = [
+    "C_MASK",
     "OP_BINARY",
     "OP_CLOSE",
     "OP_CONTINUATION",
@@ -80,8 +82,27 @@ _DIRECT_MIN = 16384
 PIECE: Final = 128 * 1024
 
 
-def apply_mask(mask: bytes, data: bytes) -> bytes:
-    """XOR ``data`` with the 4-byte ``mask`` repeated; masking and unmasking alike.
+def _load_accelerator() -> Callable[..., bytes] | None:
+    """The C ``mask(key, data, header=b"")`` if it was built and is not disabled.
+
+    ``AIOHTTP_NO_EXTENSIONS`` (any non-empty value) keeps the pure-Python
+    masking, as it keeps aiohttp's pure-Python code paths.
+    """
+    if os.environ.get("AIOHTTP_NO_EXTENSIONS"):
+        return None
+    try:
+        from ._mask import mask
+    except ImportError:
+        return None
+    return mask
+
+
+#: The C masking function, or None when masking runs in Python.
+C_MASK: Final = _load_accelerator()
+
+
+def _apply_mask_py(mask: bytes, data: bytes) -> bytes:
+    """XOR ``data`` with the 4-byte ``mask`` repeated, in Python.
 
     Never a per-byte Python loop: the payload is XORed as big integers (one
     for a small payload, one per ``_BLOCK`` bytes for a large one).
@@ -97,20 +118,30 @@ def apply_mask(mask: bytes, data: bytes) -> bytes:
     return b"".join(parts)
 
 
+#: ``apply_mask(mask, data)``: ``data`` XORed with the 4-byte ``mask``
+#: repeated; masking and unmasking alike. In C when the accelerator is built.
+apply_mask: Final[Callable[[bytes, bytes], bytes]] = C_MASK or _apply_mask_py
+
+
 def _mask_parts(
     parts: list[bytes | memoryview], mask: bytes, data: bytes, lo: int, hi: int
 ) -> None:
     """Append ``data[lo:hi]`` XORed with ``mask`` (its phase starting at ``lo``) to ``parts``.
 
-    Block by block: bytes to a little-endian integer, XOR with the key
-    repeated, back to bytes. Converting is the cost (the XOR itself is
-    nearly free); blocks of cache size convert faster than one integer of
-    the whole payload, and much faster than four strided ``bytes.translate``
-    lanes. The blocks are joined once by the caller: filling a large
-    ``bytearray`` instead costs a page fault per 4 KiB of fresh memory, and
-    a bytearray slice assignment from ``bytes`` copies the value first.
+    In C, one call over the whole range. In Python, block by block: bytes
+    to a little-endian integer, XOR with the key repeated, back to bytes.
+    Converting is the cost (the XOR itself is nearly free); blocks of cache
+    size convert faster than one integer of the whole payload, and much
+    faster than four strided ``bytes.translate`` lanes. The blocks are
+    joined once by the caller: filling a large ``bytearray`` instead costs a
+    page fault per 4 KiB of fresh memory, and a bytearray slice assignment
+    from ``bytes`` copies the value first.
     """
     view = memoryview(data)
+    if C_MASK is not None:
+        parts.append(C_MASK(mask, view[lo:hi]))
+        view.release()
+        return
     block = _BLOCK
     if hi - lo >= block:
         keys = _from_bytes(mask, "little") * _REPEAT
@@ -170,6 +201,8 @@ def build_masked_frame(first: int, payload: bytes, key: int) -> bytes:
     """
     size = len(payload)
     header = _masked_header(first, size, key)
+    if C_MASK is not None:
+        return C_MASK(key.to_bytes(4, "big"), payload, header)
     if size <= _SMALL_MAX:
         return header + apply_mask(key.to_bytes(4, "big"), payload)
     parts: list[bytes | memoryview] = [header]
@@ -185,6 +218,10 @@ def iter_masked_frame(first: int, payload: bytes, key: int) -> Iterator[bytes]:
     """
     size = len(payload)
     mask = key.to_bytes(4, "big")
+    if C_MASK is not None:
+        # Masking in C outruns the socket: one piece, one allocation.
+        yield C_MASK(mask, payload, _masked_header(first, size, key))
+        return
     parts: list[bytes | memoryview] = [_masked_header(first, size, key)]
     for lo in range(0, max(size, 1), PIECE):
         _mask_parts(parts, mask, payload, lo, min(lo + PIECE, size))

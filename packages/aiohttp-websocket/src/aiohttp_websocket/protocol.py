@@ -17,6 +17,7 @@ from typing import Final
 
 from .deflate import DeflateCompressor, DeflateDecompressor
 from .frames import (
+    C_MASK,
     OP_BINARY,
     OP_CLOSE,
     OP_CONTINUATION,
@@ -37,6 +38,7 @@ from .models import WebSocketError, WSCloseCode, WSMessage, WSMsgType
 __all__ = ["WebSocketProtocol", "is_valid_close_code"]
 
 _U16 = Struct("!H")
+_U32 = Struct("!I")
 _HEAD_SHORT = Struct("!BB")
 _HEAD_SHORT_MASKED = Struct("!BBI")
 _from_bytes = int.from_bytes
@@ -205,8 +207,9 @@ class WebSocketProtocol:
             payload = data[2:]
         elif head == 4:
             payload = data[4:]
-        elif head == 6:
-            # A short masked payload: one integer XOR, the key repeated from a table.
+        elif head == 6 and C_MASK is None:
+            # A short masked payload in Python: one integer XOR, the key
+            # repeated from a table.
             words = (size + 3) >> 2
             keys = (_from_bytes(data[2:6], "big") * _KEY_REPEATS[words]) >> (
                 ((words << 2) - size) << 3
@@ -338,10 +341,14 @@ class WebSocketProtocol:
         size = len(data)
         if size < 126:
             # The chatty case inline: one pack for the header, and a client's
-            # payload XORed as one integer with the key repeated (from a table).
+            # payload masked in C or XORed as one integer with the key
+            # repeated (from a table).
             if not self.is_client:
                 return _HEAD_SHORT.pack(first, size) + data
             key = self._randbits(32)
+            if C_MASK is not None:
+                header = _HEAD_SHORT_MASKED.pack(first, 0x80 | size, key)
+                return C_MASK(_U32.pack(key), data, header)
             words = (size + 3) >> 2
             keys = (key * _KEY_REPEATS[words]) >> (((words << 2) - size) << 3)
             masked = (_from_bytes(data, "big") ^ keys).to_bytes(size, "big")
@@ -355,9 +362,11 @@ class WebSocketProtocol:
     ) -> Iterable[bytes | bytearray]:
         """:meth:`frame` for large messages, as pieces to write one after the other.
 
-        A client masks a large payload piece by piece (``iter_masked_frame``),
-        so the first piece can be on its way while the next is masked; a
-        server writes the header and the payload as they are.
+        A client masking in Python does it piece by piece
+        (``iter_masked_frame``), so the first piece can be on its way while
+        the next is masked; masking in C is quicker than the socket, so the
+        frame is built whole. A server writes the header and the payload as
+        they are.
         """
         first, data = self._prepare(data, opcode, fin, compress)
         if not self.is_client:
@@ -365,7 +374,7 @@ class WebSocketProtocol:
                 return (build_plain_frame(first, data),)
             # Header and payload apart: no copy of a large payload to join them.
             return (plain_header(first, len(data)), data)
-        if len(data) < 2 * PIECE:
+        if len(data) < 2 * PIECE or C_MASK is not None:
             return (build_masked_frame(first, data, self._randbits(32)),)
         return iter_masked_frame(first, data, self._randbits(32))
 
