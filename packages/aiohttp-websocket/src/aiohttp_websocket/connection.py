@@ -57,6 +57,9 @@ _CLOSED: Final = WSMsgType.CLOSED
 _NOT_UPGRADED: Final = (False, b"")
 #: Messages from this size on are written in pieces (see ``frame_pieces``).
 _PIECES_MIN: Final = 2 * PIECE
+#: What a queued PING or PONG counts towards the queue's limit besides its
+#: payload: a flood of empty control frames pauses reading too.
+_CONTROL_COST: Final = 64
 
 
 def _expire(waiter: asyncio.Future[None]) -> None:
@@ -219,6 +222,8 @@ class WebSocketReader:
             mtype = msg[0]
             if mtype is _TEXT or mtype is _BINARY:
                 queue.feed_data(msg, len(msg[1]))
+            elif mtype is _PING or mtype is _PONG:
+                queue.feed_data(msg, len(msg[1]) + _CONTROL_COST)
             elif mtype is _ERROR:
                 queue.set_exception(msg[1])
             else:
