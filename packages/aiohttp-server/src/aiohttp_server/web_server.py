@@ -31,8 +31,12 @@ _HANDLER_OPTIONS = frozenset(inspect.signature(RequestHandler).parameters) - {"m
 
 
 #: Size of the block ``_settle_malloc`` frees: above asyncio's 256 KiB reads and
-#: the default 1 MiB ``client_max_size``.
-_MALLOC_PRIMER = (1 << 20) + (1 << 16)
+#: the default 1 MiB ``client_max_size``, and large enough that the trim
+#: threshold it implies (twice this) exceeds what a few dozen connections
+#: echoing 64 KiB bodies hold at once (each holds its read, the body and the
+#: joined response for a moment); with 1 MiB a 32-connection echo still
+#: trimmed and regrew the heap, 1-3 page faults per request.
+_MALLOC_PRIMER = 4 << 20
 _malloc_settled = False
 
 
