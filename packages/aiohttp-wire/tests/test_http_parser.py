@@ -864,6 +864,159 @@ def test_bad_status_lines(line: bytes) -> None:
         p.receive_data(line + b"\r\n\r\n")
 
 
+@pytest.fixture
+def block_memo(monkeypatch: pytest.MonkeyPatch) -> dict[bytes, Any]:
+    """An empty response block memo (and its first-sightings set) for this test."""
+    memo: dict[bytes, Any] = {}
+    monkeypatch.setattr(http_parser, "_RESPONSE_BLOCKS", memo)
+    monkeypatch.setattr(http_parser, "_SEEN_BLOCKS", set())
+    return memo
+
+
+def test_a_response_block_seen_twice_is_memoised(block_memo: dict[bytes, Any]) -> None:
+    block = b"Server: t\r\nContent-Length: 2\r\nConnection: keep-alive\r\n"
+    data = b"HTTP/1.1 200 OK\r\n" + block + b"\r\nok"
+    p = ResponseParser()
+    msgs = []
+    for memoised in (False, True, True):
+        events = p.receive_data(data)
+        msg = events[0]
+        assert isinstance(msg, RawResponseMessage)
+        assert list(msg.headers.items()) == [
+            ("Server", "t"),
+            ("Content-Length", "2"),
+            ("Connection", "keep-alive"),
+        ]
+        assert msg.raw_headers == (
+            (b"Server", b"t"),
+            (b"Content-Length", b"2"),
+            (b"Connection", b"keep-alive"),
+        )
+        assert msg.should_close is False
+        assert body_of(events) == b"ok"
+        assert isinstance(events[-1], EndOfMessage)
+        assert (block in block_memo) is memoised
+        msgs.append(msg)
+    # The read-only headers are shared by responses of the same block.
+    assert msgs[1].headers is msgs[2].headers
+
+
+def test_response_blocks_met_once_are_not_memoised(block_memo: dict[bytes, Any]) -> None:
+    p = ResponseParser()
+    for i in range(5):
+        (msg, *_) = p.receive_data(b"HTTP/1.1 204 No\r\nX-Id: %d\r\n\r\n" % i)
+        assert msg.headers["X-Id"] == str(i)
+    assert block_memo == {}
+    big = b"HTTP/1.1 204 No\r\nX: " + b"v" * 3000 + b"\r\n\r\n"
+    for _ in range(3):
+        (msg, *_) = p.receive_data(big)
+        assert len(msg.headers["X"]) == 3000
+    assert block_memo == {}
+
+
+def test_response_block_memo_is_bounded(
+    block_memo: dict[bytes, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(http_parser, "_BLOCK_CACHE_SIZE", 2)
+    p = ResponseParser()
+    for i in range(5):
+        for _ in range(3):
+            (msg, *_) = p.receive_data(b"HTTP/1.1 204 No\r\nX-Id: %d\r\n\r\n" % i)
+            assert msg.headers["X-Id"] == str(i)
+            assert len(block_memo) <= 2
+        assert b"X-Id: %d\r\n" % i in block_memo
+
+
+@pytest.mark.parametrize(
+    ("parser", "error"),
+    [
+        (lambda: ResponseParser(max_headers=2), he.BadHttpMessage),
+        (lambda: ResponseParser(max_field_size=20), he.LineTooLong),
+    ],
+)
+def test_a_memoised_response_block_is_held_to_each_parsers_limits(
+    block_memo: dict[bytes, Any], parser: Any, error: type[Exception]
+) -> None:
+    data = b"HTTP/1.1 204 No\r\nA: 1\r\nB: 2\r\nLong: " + b"x" * 24 + b"\r\n\r\n"
+    for _ in range(2):
+        ResponseParser().receive_data(data)
+    assert block_memo
+    with pytest.raises(error):
+        parser().receive_data(data)
+    (msg, *_) = ResponseParser(max_headers=3, max_field_size=30).receive_data(data)
+    assert msg.headers["Long"] == "x" * 24
+
+
+def test_a_memoised_response_block_is_framed_per_message(block_memo: dict[bytes, Any]) -> None:
+    # A HEAD response may carry any Content-Length; a GET response may not.
+    bad_length = b"HTTP/1.1 200 OK\r\nContent-Length: nope\r\n\r\n"
+    head = ResponseParser()
+    head.expect("HEAD")
+    for _ in range(3):
+        (msg, *_) = head.receive_data(bad_length)
+        assert msg.headers["Content-Length"] == "nope"
+    assert block_memo
+    with pytest.raises(he.BadHttpMessage):
+        ResponseParser().receive_data(bad_length)
+    # The version decides what the same Connection header means.
+    for _ in range(2):
+        for version, field, close in [
+            (b"1.0", b"Connection: keep-alive\r\n", False),
+            (b"1.1", b"Connection: keep-alive\r\n", False),
+            (b"1.0", b"Connection: close\r\n", True),
+            (b"1.1", b"Connection: close\r\n", True),
+            (b"1.0", b"Connection: Upgrade, Keep-Alive\r\n", False),
+            (b"1.0", b"X: y\r\n", True),
+            (b"1.1", b"X: y\r\n", False),
+        ]:
+            data = b"HTTP/%b 204 No\r\n%b\r\n" % (version, field)
+            (msg, *_) = ResponseParser().receive_data(data)
+            assert msg.should_close is close, data
+    # Transfer-Encoding beside Content-Length: chunked, and the connection is not reused.
+    both = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
+    for _ in range(3):
+        events = ResponseParser().receive_data(both + b"2\r\nhi\r\n0\r\n\r\n")
+        assert events[0].chunked is True
+        assert events[0].should_close is True
+        assert body_of(events) == b"hi"
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                ["Content-Length", "Transfer-Encoding", "Connection", "Content-Encoding", "X-A"]
+            ),
+            st.sampled_from(["5", "05", "1, 1", "x", "chunked", "gzip, chunked", "close", "gzip"]),
+        ),
+        max_size=4,
+    ),
+    st.sampled_from([b"1.0", b"1.1"]),
+    st.sampled_from([b"200", b"204", b"101"]),
+)
+def test_memoised_response_blocks_parse_as_fresh_ones(
+    fields: list[tuple[str, str]], version: bytes, code: bytes
+) -> None:
+    block = "".join(f"{n}: {v}\r\n" for n, v in fields).encode()
+    data = b"HTTP/%b %b X\r\n%b\r\nhello, world\r\n0\r\n\r\n" % (version, code, block)
+
+    def parse() -> Any:
+        try:
+            return ResponseParser().receive_data(data)
+        except he.HttpProcessingError as exc:
+            return type(exc)
+
+    memo: dict[bytes, Any] = {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(http_parser, "_RESPONSE_BLOCKS", memo)
+        mp.setattr(http_parser, "_SEEN_BLOCKS", set())
+        fresh = parse()
+        parse()  # the second sighting memoises the block (when it parsed)
+        memoised = parse()
+    assert memoised == fresh
+
+
 # -- byte-split property -----------------------------------------------------------------
 
 _REQUESTS = (

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Final, Generic, NamedTuple, TypeVar
 
@@ -165,6 +165,28 @@ _CACHED_LINE_SIZE: Final = 512
 # Status line -> (version, code, reason), for lines up to _CACHED_LINE_SIZE.
 _STATUS_LINES: dict[bytes, tuple[HttpVersion, int, str]] = {}
 _CHUNK_SIZES: dict[bytes, int] = {}
+# Whole response header blocks (up to _CACHED_BLOCK_SIZE bytes) -> what a head
+# needs from them: a server repeats its heads byte for byte (nginx's change with
+# its Date once a second), so a block met again costs one dict lookup instead of
+# a parse and five header lookups. The headers are read-only proxies, safe to
+# share between responses. A block enters on its second sighting (blocks unique
+# to one response never do); the table is cleared whole when full. Each entry
+# keeps its line count and longest line, checked against the parser's limits.
+_ResponseBlock = tuple[
+    CIMultiDictProxy[str],  # headers
+    tuple[tuple[bytes, bytes], ...],  # raw headers
+    int,  # field lines
+    int,  # longest field line
+    str | None,  # "close" / "keep-alive" from Connection, else None
+    tuple[str, ...] | None,  # Transfer-Encoding values
+    tuple[str, ...] | None,  # Content-Length values
+    int,  # the Content-Length when it is one plain number, else -1
+    str | None,  # a known Content-Encoding, lower-cased
+]
+_RESPONSE_BLOCKS: dict[bytes, _ResponseBlock] = {}
+_SEEN_BLOCKS: set[int] = set()
+_CACHED_BLOCK_SIZE: Final = 2048
+_BLOCK_CACHE_SIZE: Final = 128
 _CACHED_SIZE_LINE = 16
 # Strictly valid field lines (up to _CACHED_FIELD_SIZE bytes) -> their parsed
 # ``(name, value)`` pair and raw ``(name, value)`` pair, in one table so that a
@@ -337,7 +359,7 @@ def _connection_tokens(value: str) -> frozenset[str] | tuple[str]:
     return frozenset([t.strip(" \t") for t in lowered.split(",")])
 
 
-def _content_length(values: list[str]) -> int:
+def _content_length(values: Sequence[str]) -> int:
     """The body length from every Content-Length value, refusing disagreements."""
     if len(values) == 1:
         value = values[0]
@@ -1175,16 +1197,17 @@ class ResponseParser(_Parser[RawResponseMessage]):
                     _STATUS_LINES.clear()
                 _STATUS_LINES[line] = status
         version, code, reason = status
-        headers, raw_headers = self._parse_headers(block, "header line")
+        entry = _RESPONSE_BLOCKS.get(block)
+        if entry is None or entry[2] > self.max_headers or entry[3] > self.max_field_size:
+            entry = self._parse_block_entry(block)
+        headers, raw_headers, _, _, connection, te, cl, length, compression = entry
 
         # Identity first: the common version needs no tuple comparison.
         close = version is not HttpVersion11 and version < HttpVersion11
-        conn = headers.get(_H_CONNECTION)
-        if conn is not None:
-            tokens = _CONNECTION_TOKENS.get(conn) or _connection_tokens(conn)
-            if "close" in tokens:
+        if connection is not None:
+            if connection == "close":
                 close = True
-            elif "keep-alive" in tokens and version == HttpVersion10:
+            elif version == HttpVersion10:
                 close = False
 
         method = self._method
@@ -1194,9 +1217,8 @@ class ResponseParser(_Parser[RawResponseMessage]):
         if upgrade:
             framing = _UPGRADE
         elif method != "HEAD" and code >= 200 and code != 204 and code != 304:
-            te = headers.getall(_H_TRANSFER_ENCODING, None)
             if te is not None:
-                if _H_CONTENT_LENGTH in headers:
+                if cl is not None:
                     # RFC 9112 6.3: Transfer-Encoding wins, the connection is not reused.
                     close = True
                 last = te[-1]
@@ -1207,26 +1229,64 @@ class ResponseParser(_Parser[RawResponseMessage]):
                     framing = _CHUNKED
                 else:
                     framing = _UNTIL_CLOSE
-            else:
-                cl = headers.getall(_H_CONTENT_LENGTH, None)
-                if cl is not None:
-                    framing = _content_length(cl)
-                elif self._read_until_eof:
-                    framing = _UNTIL_CLOSE
+            elif cl is not None:
+                framing = length if length >= 0 else _content_length(cl)
+            elif self._read_until_eof:
+                framing = _UNTIL_CLOSE
             if framing == _UNTIL_CLOSE:
                 close = True
-
-        compression = headers.get(_H_CONTENT_ENCODING)
-        if compression is not None:
-            compression = compression.lower()
-            if compression not in _COMPRESSIONS:
-                compression = None
 
         msg = _tuple_new(
             RawResponseMessage,
             (version, code, reason, headers, raw_headers, close, compression, upgrade, chunked),
         )
         return msg, framing
+
+    def _parse_block_entry(self, block: bytes) -> _ResponseBlock:
+        """Parse a header block and derive what heads need; memoise it when seen twice."""
+        headers, raw_headers = self._parse_headers(block, "header line")
+        connection = None
+        conn = headers.get(_H_CONNECTION)
+        if conn is not None:
+            tokens = _CONNECTION_TOKENS.get(conn) or _connection_tokens(conn)
+            if "close" in tokens:
+                connection = "close"
+            elif "keep-alive" in tokens:
+                connection = "keep-alive"
+        cl = headers.getall(_H_CONTENT_LENGTH, None)
+        length = -1
+        if cl is not None and len(cl) == 1:
+            value = cl[0]
+            if value.isdigit() and value.isascii() and len(value) < 19:
+                length = int(value)
+        compression = headers.get(_H_CONTENT_ENCODING)
+        if compression is not None:
+            compression = compression.lower()
+            if compression not in _COMPRESSIONS:
+                compression = None
+        te = headers.getall(_H_TRANSFER_ENCODING, None)
+        entry = (
+            headers,
+            raw_headers,
+            block.count(b"\r\n"),
+            max(map(len, block.split(b"\r\n"))),
+            connection,
+            None if te is None else tuple(te),
+            None if cl is None else tuple(cl),
+            length,
+            compression,
+        )
+        if block and len(block) <= _CACHED_BLOCK_SIZE:
+            key = hash(block)
+            if key in _SEEN_BLOCKS:
+                if len(_RESPONSE_BLOCKS) >= _BLOCK_CACHE_SIZE:
+                    _RESPONSE_BLOCKS.clear()
+                _RESPONSE_BLOCKS[block] = entry
+            else:
+                if len(_SEEN_BLOCKS) >= _BLOCK_CACHE_SIZE:
+                    _SEEN_BLOCKS.clear()
+                _SEEN_BLOCKS.add(key)
+        return entry
 
 
 # -- asyncio adapters ------------------------------------------------------------------
