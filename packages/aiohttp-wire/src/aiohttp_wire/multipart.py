@@ -11,7 +11,9 @@ violation raises :class:`ValueError` with a message naming it:
 * a part header line: 8190 bytes without its line end, like the HTTP head's
   ``max_field_size``; a folded header field is held to the same total;
 * header fields per part: 128 lines, like the HTTP head's ``max_headers``;
-* a preamble, epilogue or boundary line is read 1024 bytes at a time;
+* a preamble or epilogue is skipped a received block at a time (one search
+  for the next line starting with the boundary, not a step per line); a
+  boundary line is read 1024 bytes at a time;
 * ``BodyPartReader.readline()``: 64 KiB per line;
 * nesting: 32 levels of readers, the body's own reader included;
 * a body that ends inside a part, its headers or its preamble is an error,
@@ -288,6 +290,33 @@ class _PartStream:
                 return self._take(pos + limit)
             if not await self._fill():
                 return self._take(len(self._buf))
+
+    async def seek_line(self, prefix: bytes, line_start: bool) -> bool:
+        """Discard bytes up to the next line that starts with ``prefix``; False at the end.
+
+        ``line_start`` says whether the current position starts a line. One
+        ``find`` per received block, so a preamble of many short lines costs
+        no Python work per line; the last ``len(prefix)`` bytes of a block
+        are kept in case a match straddles the next one.
+        """
+        plen = len(prefix)
+        target = b"\n" + prefix
+        while True:
+            buf = self._buf
+            pos = self._pos
+            if line_start and len(buf) - pos >= plen:
+                if buf.startswith(prefix, pos):
+                    return True
+                line_start = False
+            if not line_start:
+                idx = buf.find(target, pos)
+                if idx != -1:
+                    self._pos = idx + 1
+                    return True
+                self._pos = max(pos, len(buf) - plen)
+            if not await self._fill():
+                self._pos = len(self._buf)
+                return False
 
     async def read_until(self, delim: bytes, size: int) -> tuple[bytes, bool]:
         """Up to ``size`` bytes before ``delim``; the flag says ``delim`` was reached.
@@ -817,20 +846,21 @@ class MultipartReader:
         """Skip the preamble (or a nested part's epilogue) up to a boundary line."""
         dash = self._boundary
         closing = dash + b"--"
-        at_line_start = True
         content = self._content
+        line_start = True
         while True:
-            line = await content.readline(_MAX_BOUNDARY_LINE)
-            if not line:
+            if not await content.seek_line(dash, line_start):
                 raise ValueError(f"Could not find starting boundary {dash!r}")
-            if at_line_start and line.startswith(dash):
-                stripped = line.rstrip()
-                if stripped == dash:
-                    return
-                if stripped == closing:
-                    self._at_eof = True
-                    return
-            at_line_start = line.endswith(b"\n")
+            line = await content.readline(_MAX_BOUNDARY_LINE)
+            stripped = line.rstrip()
+            if stripped == dash:
+                return
+            if stripped == closing:
+                self._at_eof = True
+                return
+            # A longer line that only starts like the boundary ("--bx"), perhaps
+            # cut at the line limit: the next candidate starts a later line.
+            line_start = line.endswith(b"\n")
 
     async def _read_boundary(self) -> None:
         """Read what follows ``CRLF--boundary`` after a part: ``--`` or the line end."""
