@@ -387,3 +387,69 @@ async def test_pong_flood_while_not_reading_pauses_the_transport() -> None:
             assert len(reader) < 100_000
         finally:
             flood.cancel()
+
+
+@pytest.mark.parametrize("side", SIDES, ids=SIDE_IDS)
+@pytest.mark.parametrize("opcode", [OP_TEXT, OP_BINARY])
+async def test_empty_message_flood_while_not_reading_pauses_the_transport(
+    side: Any, opcode: int
+) -> None:
+    """Every queued message counts towards the limit, even an empty one."""
+    paused = asyncio.Event()
+    async with side() as (peer, ours, proto):
+        original = proto.pause_reading
+
+        def pause_reading() -> None:
+            original()
+            paused.set()
+
+        proto.pause_reading = pause_reading  # type: ignore[method-assign]
+        flood = asyncio.ensure_future(peer.flood(peer.frame(opcode, b"") * 1000, 10_000))
+        try:
+            await asyncio.wait_for(paused.wait(), T)
+            reader = ours._reader
+            assert reader is not None
+            assert len(reader) < 100_000
+            msg = await asyncio.wait_for(ours.receive(), T)
+            assert msg.type is (WSMsgType.TEXT if opcode == OP_TEXT else WSMsgType.BINARY)
+            assert not msg.data
+        finally:
+            flood.cancel()
+
+
+@pytest.mark.parametrize("side", SIDES, ids=SIDE_IDS)
+@pytest.mark.parametrize("opcode", [OP_TEXT, OP_BINARY])
+async def test_endless_empty_fragments_keep_nothing(side: Any, opcode: int) -> None:
+    """Empty continuation frames never reach the limit: they must not pile up either."""
+    async with side() as (peer, ours, proto):
+        ours._autoping = False
+        data = (
+            peer.frame(opcode, b"a", fin=False)
+            + peer.frame(OP_CONTINUATION, b"", fin=False) * 50_000
+            + peer.frame(OP_PING, b"mark")
+        )
+        peer.writer.write(data)
+        # The PING comes after every empty fragment: once it is received, they were parsed.
+        msg = await asyncio.wait_for(ours.receive(), T)
+        assert msg.type is WSMsgType.PING and msg.data == b"mark"
+        parser = proto._reader
+        assert parser is not None
+        assert len(parser._proto._frag_parts) + len(parser._proto._frag_text) <= 1
+        peer.writer.write(peer.frame(OP_CONTINUATION, b"b"))
+        msg = await asyncio.wait_for(ours.receive(), T)
+        assert msg.data == ("ab" if opcode == OP_TEXT else b"ab")
+
+
+@pytest.mark.parametrize("side", SIDES, ids=SIDE_IDS)
+async def test_huge_announced_frame_is_1009_before_its_payload(side: Any) -> None:
+    async with side(max_msg_size=1024 * 1024) as (peer, ours, _):
+        head = bytes(peer.frame(OP_BINARY, b""))
+        # Rewrite the header: a 64-bit length of 2**40 bytes, payload never sent.
+        first = head[0]
+        masked = 0x80 if peer.mask else 0
+        header = bytes((first, masked | 127)) + struct.pack("!Q", 2**40)
+        if peer.mask:
+            header += peer.mask
+        peer.writer.write(header + b"x" * 1000)
+        await expect_error(ours, 1009)
+        await peer.expect_close(1009)

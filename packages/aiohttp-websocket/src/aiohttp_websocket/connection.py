@@ -57,9 +57,9 @@ _CLOSED: Final = WSMsgType.CLOSED
 _NOT_UPGRADED: Final = (False, b"")
 #: Messages from this size on are written in pieces (see ``frame_pieces``).
 _PIECES_MIN: Final = 2 * PIECE
-#: What a queued PING or PONG counts towards the queue's limit besides its
-#: payload: a flood of empty control frames pauses reading too.
-_CONTROL_COST: Final = 64
+#: What a queued message counts towards the queue's limit besides its payload:
+#: a flood of empty messages or control frames pauses reading too.
+_MESSAGE_COST: Final = 64
 
 
 def _expire(waiter: asyncio.Future[None]) -> None:
@@ -211,7 +211,7 @@ class WebSocketReader:
         msg = proto.receive_single(data)
         if msg is not None:
             # One whole TEXT/BINARY frame: straight to the queue.
-            self.queue.feed_data(msg, len(msg[1]))
+            self.queue.feed_data(msg, len(msg[1]) + _MESSAGE_COST)
             return _NOT_UPGRADED
         proto.receive_data(data)
         events = proto.events_received()
@@ -220,10 +220,8 @@ class WebSocketReader:
         queue = self.queue
         for msg in events:
             mtype = msg[0]
-            if mtype is _TEXT or mtype is _BINARY:
-                queue.feed_data(msg, len(msg[1]))
-            elif mtype is _PING or mtype is _PONG:
-                queue.feed_data(msg, len(msg[1]) + _CONTROL_COST)
+            if mtype is _TEXT or mtype is _BINARY or mtype is _PING or mtype is _PONG:
+                queue.feed_data(msg, len(msg[1]) + _MESSAGE_COST)
             elif mtype is _ERROR:
                 queue.set_exception(msg[1])
             else:

@@ -245,11 +245,14 @@ class WebSocketProtocol:
         decoder = self._frag_decoder
         if decoder is not None:
             try:
-                self._frag_text.append(decoder.decode(chunk, fin))
+                text = decoder.decode(chunk, fin)
             except UnicodeDecodeError:
                 self._fail_with(WSCloseCode.INVALID_TEXT, "Invalid UTF-8 text message")
                 return False
-        else:
+            if text:
+                self._frag_text.append(text)
+        elif chunk:
+            # Empty fragments add nothing: a flood of them must not grow the list.
             self._frag_parts.append(chunk)
         if not fin:
             return True
