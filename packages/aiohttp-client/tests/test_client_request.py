@@ -13,7 +13,8 @@ import pytest
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
-from aiohttp_client.client_exceptions import InvalidURL
+from aiohttp_client import client_reqrep
+from aiohttp_client.client_exceptions import ClientOSError, InvalidURL
 from aiohttp_client.client_proto import ResponseHandler
 from aiohttp_client.client_reqrep import (
     ClientRequest,
@@ -258,6 +259,81 @@ async def test_small_bytes_body_leaves_with_the_head_in_one_write() -> None:
         assert head.startswith(b"POST /p HTTP/1.1\r\n")
         assert f"Content-Length: {len(expected)}".encode() in head
         assert body == expected
+
+
+def _recording_connection() -> tuple[Connection, _RecordingTransport]:
+    proto = ResponseHandler(asyncio.get_running_loop())
+    transport = _RecordingTransport()
+    proto.connection_made(transport)
+    return cast(Connection, SimpleNamespace(protocol=proto)), transport
+
+
+async def test_bodiless_head_with_only_automatic_headers_is_memoised(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    memo: dict[Any, bytes] = {}
+    monkeypatch.setattr(client_reqrep, "_AUTO_HEADS", memo)
+    conn, transport = _recording_connection()
+    url = URL("http://example.com:8080/p?q=1")
+    for _ in range(2):
+        req = ClientRequest("GET", url)
+        await req.send(conn)
+    first, second = transport.writes
+    assert first == second
+    assert first.startswith(b"GET /p?q=1 HTTP/1.1\r\nHost: example.com:8080\r\nAccept: */*\r\n")
+    assert first.endswith(b"\r\n\r\n")
+    assert list(memo) == [("GET /p?q=1 HTTP/1.1", "example.com:8080")]
+    # Given headers (even only a repeated Host) are serialised as given, not memoised.
+    transport.writes.clear()
+    req = ClientRequest("GET", url, headers={"Host": "other"})
+    await req.send(conn)
+    assert b"\r\nHost: other\r\n" in transport.writes[0]
+    assert len(memo) == 1
+
+
+async def test_headers_changed_after_the_request_is_built_are_sent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(client_reqrep, "_AUTO_HEADS", {})
+    conn, transport = _recording_connection()
+    url = URL("http://example.com/p")
+    await ClientRequest("GET", url).send(conn)  # memoises this URL's head
+    added = ClientRequest("GET", url)
+    added.headers["X-Added"] = "1"
+    replaced = ClientRequest("GET", url)
+    replaced.headers["Accept"] = "text/html"
+    removed = ClientRequest("GET", url)
+    del removed.headers["User-Agent"]
+    moved = ClientRequest("GET", url)
+    moved.url = URL("http://example.com/elsewhere")
+    for req in (added, replaced, removed, moved):
+        await req.send(conn)
+    plain, with_added, with_replaced, with_removed, with_moved = transport.writes
+    assert b"X-Added: 1\r\n" in with_added and b"X-Added" not in plain
+    assert b"Accept: text/html\r\n" in with_replaced and b"Accept: */*" not in with_replaced
+    assert b"User-Agent" in plain and b"User-Agent" not in with_removed
+    assert with_moved.startswith(b"GET /elsewhere HTTP/1.1\r\nHost: example.com\r\n")
+
+
+async def test_memoised_heads_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    memo: dict[Any, bytes] = {}
+    monkeypatch.setattr(client_reqrep, "_AUTO_HEADS", memo)
+    monkeypatch.setattr(client_reqrep, "_AUTO_HEADS_SIZE", 2)
+    conn, transport = _recording_connection()
+    for i in range(5):
+        await ClientRequest("GET", URL(f"http://example.com/{i}")).send(conn)
+        assert transport.writes[-1].startswith(f"GET /{i} HTTP/1.1\r\n".encode())
+        assert 1 <= len(memo) <= 2
+
+
+async def test_bodiless_request_on_a_closing_transport_fails_with_client_os_error() -> None:
+    conn, transport = _recording_connection()
+    transport.is_closing = lambda: True  # type: ignore[method-assign]
+    with pytest.raises(ClientOSError):
+        await ClientRequest("GET", URL("http://example.com/")).send(conn)
+    assert transport.writes == []
+    with pytest.raises(ValueError, match="Newline"):
+        await ClientRequest("GET", URL("http://example.com/"), headers={"X": "a\r\nb"}).send(conn)
 
 
 async def test_empty_body_is_not_compressed_whether_raw_or_a_payload() -> None:

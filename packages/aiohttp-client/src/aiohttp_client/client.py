@@ -54,8 +54,6 @@ if TYPE_CHECKING:
 __all__ = ("DEFAULT_TIMEOUT", "ClientSession", "ClientTimeout", "request")
 
 _HTTP_SCHEMES: Final = frozenset({"http", "https"})
-_WS_SCHEMES: Final = frozenset({"ws", "wss"})
-_ALLOWED_SCHEMES: Final = _HTTP_SCHEMES | _WS_SCHEMES
 _REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
 _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 _SENTINEL: Any = object()
@@ -767,7 +765,8 @@ class ClientSession:
         max_headers: int | None = None,
         middlewares: Sequence[ClientMiddlewareType] | None = None,
     ) -> ClientResponse:
-        if self.closed:
+        connector = self._connector
+        if connector is None or connector.closed:
             raise RuntimeError("Session is closed")
         if verify_ssl is not None or fingerprint is not None or ssl_context is not None:
             ssl = _merge_ssl_params(ssl, verify_ssl, ssl_context, fingerprint)
@@ -788,8 +787,7 @@ class ClientSession:
             raise InvalidUrlClientError(str_or_url) from exc
         if not url.absolute:
             raise InvalidUrlClientError(str_or_url)
-        connector = self._connector
-        allowed = _ALLOWED_SCHEMES if connector is None else connector.allowed_protocol_schema_set
+        allowed = connector.allowed_protocol_schema_set
         if url.scheme not in allowed:  # a UnixConnector takes unix:// URLs too
             raise NonHttpUrlClientError(url)
         if not url.raw_host:
@@ -845,7 +843,6 @@ class ClientSession:
             pool = self._timer_pool
             timer = pool.pop() if pool else _TotalTimer(loop, pool)
             timer.start(real_timeout.total, real_timeout.ceil_threshold)
-        assert connector is not None
 
         async def send_once(req: ClientRequest) -> ClientResponse:
             retried = False

@@ -23,7 +23,7 @@ from http.cookies import Morsel, SimpleCookie
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
+from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy, getversion
 from yarl import URL
 
 from aiohttp_wire import hdrs, payload
@@ -31,7 +31,7 @@ from aiohttp_wire.cookies import format_cookie_header, parse_set_cookie_headers
 from aiohttp_wire.helpers import BasicAuth, HeadersMixin
 from aiohttp_wire.http_exceptions import HttpProcessingError
 from aiohttp_wire.http_version import HttpVersion, HttpVersion10, HttpVersion11
-from aiohttp_wire.http_writer import StreamWriter
+from aiohttp_wire.http_writer import StreamWriter, serialize_headers
 from aiohttp_wire.streams import StreamReader
 
 from .client_exceptions import (
@@ -80,6 +80,10 @@ USER_AGENT = f"Python/{sys.version_info[0]}.{sys.version_info[1]} aiohttp/3.13.3
 _EXPECT_100 = "100-continue"
 _COOKIE_CODER = SimpleCookie()  # quotes plain cookie values as http.cookies does
 _tuple_new = tuple.__new__
+# Heads of requests that carry only the automatic headers, by (start line, Host):
+# serialised once, then reused (bounded, cleared whole when full).
+_AUTO_HEADS: dict[tuple[str, str], bytes] = {}
+_AUTO_HEADS_SIZE = 256
 
 
 def as_payload(data: Any) -> payload.Payload:
@@ -195,6 +199,11 @@ class ClientRequest:
     _auto_content_type = False
     response: ClientResponse | None = None
     _writer_task: asyncio.Task[None] | None = None
+    # (Host value, headers version) while ``headers`` hold only the automatic
+    # headers built by __init__; any change to them moves the version on.
+    _auto_headers: tuple[str, int] | None = None
+    headers: CIMultiDict[str]
+    _skip_auto_headers: CIMultiDict[None] | None
 
     def __init__(
         self,
@@ -247,8 +256,23 @@ class ClientRequest:
         self.proxy_auth: BasicAuth | None = None
         self.proxy_headers: CIMultiDict[str] | None = None
         self.update_host(url)
-        self.update_headers(headers)
-        self.update_auto_headers(skip_auto_headers)
+        if not headers and skip_auto_headers is None and type(self) is ClientRequest:
+            # Only the automatic headers (the common request): built in one call.
+            host = url.host_port_subcomponent
+            assert host is not None
+            self.headers = auto = CIMultiDict(
+                (
+                    (hdrs.HOST, host),
+                    (hdrs.ACCEPT, "*/*"),
+                    (hdrs.ACCEPT_ENCODING, ACCEPT_ENCODING),
+                    (hdrs.USER_AGENT, USER_AGENT),
+                )
+            )
+            self._skip_auto_headers = None
+            self._auto_headers = (host, getversion(auto))  # type: ignore[arg-type]
+        else:
+            self.update_headers(headers)
+            self.update_auto_headers(skip_auto_headers)
         # The steps below are skipped when they have nothing to do (the common GET).
         if cookies:
             self.update_cookies(cookies)
@@ -335,7 +359,7 @@ class ClientRequest:
 
     def update_headers(self, headers: Any) -> None:
         """Set the request headers, with ``Host`` first."""
-        self.headers: CIMultiDict[str] = CIMultiDict()
+        self.headers = CIMultiDict()
         url = self.url
         host = url.host_port_subcomponent
         assert host is not None
@@ -356,9 +380,7 @@ class ClientRequest:
     def update_auto_headers(self, skip_auto_headers: Iterable[str] | None) -> None:
         """Add Accept, Accept-Encoding and User-Agent unless given or skipped."""
         if skip_auto_headers is not None:
-            self._skip_auto_headers: CIMultiDict[None] | None = CIMultiDict(
-                (hdr, None) for hdr in sorted(skip_auto_headers)
-            )
+            self._skip_auto_headers = CIMultiDict((hdr, None) for hdr in sorted(skip_auto_headers))
             used: CIMultiDict[Any] = CIMultiDict(self.headers)
             used.extend(self._skip_auto_headers)
         else:
@@ -542,6 +564,22 @@ class ClientRequest:
             path = self.url.raw_path_qs
         return f"{self.method} {path} HTTP/{v[0]}.{v[1]}"
 
+    def _head(self) -> bytes:
+        """The serialised request head; memoised for requests with only automatic headers."""
+        status_line = self._status_line()
+        headers = self.headers
+        auto = self._auto_headers
+        if auto is None or auto[1] != getversion(headers):  # type: ignore[arg-type]
+            return serialize_headers(status_line, headers)
+        key = (status_line, auto[0])
+        head = _AUTO_HEADS.get(key)
+        if head is None:
+            head = serialize_headers(status_line, headers)
+            if len(_AUTO_HEADS) >= _AUTO_HEADS_SIZE:
+                _AUTO_HEADS.clear()
+            _AUTO_HEADS[key] = head
+        return head
+
     async def _on_chunk_sent(self, chunk: bytes) -> None:
         for trace in self._traces:
             await trace.send_request_chunk_sent(self.method, self.url, chunk)
@@ -563,6 +601,33 @@ class ClientRequest:
                 on_chunk_sent=self._on_chunk_sent,
                 on_headers_sent=self._on_headers_sent,
             )
+        elif (
+            self.body is None and self._continue is None and not self.compress and not self.chunked
+        ):
+            # No body (the common GET): the head leaves in one write, without a writer.
+            head = self._head()
+            response = self.response_class(
+                self.method,
+                self.original_url,
+                writer=None,
+                continue100=None,
+                timer=self._timer,
+                request_info=self.request_info,
+                traces=self._traces,
+                loop=self.loop,
+                session=self._session,
+            )
+            self.response = response
+            transport = protocol.transport
+            try:
+                if transport is None or transport.is_closing():
+                    raise ConnectionResetError("Cannot write to closing transport")
+                transport.write(head)
+                if protocol.writing_paused:
+                    await StreamWriter(protocol, self.loop).drain()
+            except OSError as exc:
+                raise self._os_error(exc) from exc
+            return response
         else:
             writer = StreamWriter(protocol, self.loop)
         if self.compress:
@@ -583,23 +648,7 @@ class ClientRequest:
         )
         self.response = response
         body = self.body
-        if (
-            body is None
-            and self._continue is None
-            and not self._traces
-            and not self.compress
-            and not self.chunked
-        ):
-            # No body (the common GET): the head leaves in one write, without
-            # even a write_eof() coroutine.
-            try:
-                writer.send_headers()
-                writer.set_eof()
-                if protocol.writing_paused:
-                    await writer.drain()
-            except OSError as exc:
-                raise self._os_error(exc) from exc
-        elif self._continue is None and (
+        if self._continue is None and (
             body is None or (type(body).write is _BYTES_WRITE and (body.size or 0) <= _INLINE_BODY)
         ):
             # No body, or a small in-memory one: it leaves with the head in one
