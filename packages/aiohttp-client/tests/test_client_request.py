@@ -438,3 +438,32 @@ async def test_method_must_be_a_token(method: str) -> None:
 async def test_extension_methods_are_tokens() -> None:
     assert ClientRequest("propfind", URL("http://h/")).method == "PROPFIND"
     assert ClientRequest("M-SEARCH", URL("http://h/")).method == "M-SEARCH"
+
+
+async def test_a_subclass_has_every_update_hook_called_for_a_plain_get() -> None:
+    called: list[str] = []
+
+    class Recording(ClientRequest):
+        def update_headers(self, headers: Any) -> None:
+            called.append("headers")
+            super().update_headers(headers)
+
+        def update_auto_headers(self, skip_auto_headers: Any) -> None:
+            called.append("auto_headers")
+            super().update_auto_headers(skip_auto_headers)
+
+        def update_content_encoding(self, data: Any) -> None:
+            called.append("content_encoding")
+            super().update_content_encoding(data)
+
+        def update_body_from_data(self, body: Any) -> None:
+            called.append("body")
+            super().update_body_from_data(body)
+
+    req = Recording("GET", URL("http://h/"), compress="gzip")
+    assert called == ["headers", "auto_headers", "content_encoding", "body"]
+    assert req.compress is None
+    assert list(req.headers) == ["Host", "Accept", "Accept-Encoding", "User-Agent"]
+    plain = ClientRequest("GET", URL("http://h/"), compress="gzip")
+    assert plain.compress is None
+    assert list(plain.headers.items()) == list(req.headers.items())

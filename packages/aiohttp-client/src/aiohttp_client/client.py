@@ -780,7 +780,9 @@ class ClientSession:
         loop = self._loop
         history: list[ClientResponse] = []
         version = self._version
-        headers = self._prepare_headers(headers)
+        headers = (
+            self._prepare_headers(headers) if headers or self._default_headers else CIMultiDict()
+        )
         try:
             url = self._build_url(str_or_url)
         except ValueError as exc:
@@ -909,7 +911,11 @@ class ClientSession:
                         "Cannot combine AUTHORIZATION header with AUTH argument or "
                         "credentials encoded in URL"
                     )
-                all_cookies = self._request_cookies(url, cookies)
+                jar = self._cookie_jar
+                if cookies or type(jar) is not CookieJar or jar._cookies:
+                    all_cookies = self._request_cookies(url, cookies)
+                else:
+                    all_cookies = None  # our empty jar has nothing to filter
                 hop_proxy, hop_proxy_auth = proxy_url, proxy_auth
                 if hop_proxy is None and self._trust_env:
                     with contextlib.suppress(LookupError):
@@ -1030,10 +1036,7 @@ class ClientSession:
             raise
 
     def _request_cookies(self, url: URL, cookies: Any) -> list[tuple[str, Any]] | None:
-        jar = self._cookie_jar
-        if type(jar) is CookieJar and not jar._cookies and not cookies:
-            return None  # our empty jar has nothing to filter (a custom jar is always asked)
-        jar_cookies = jar.filter_cookies(url)
+        jar_cookies = self._cookie_jar.filter_cookies(url)
         if not jar_cookies and not cookies:
             return None
         merged: list[tuple[str, Any]] = list(jar_cookies.items())

@@ -256,7 +256,8 @@ class ClientRequest:
         self.proxy_auth: BasicAuth | None = None
         self.proxy_headers: CIMultiDict[str] | None = None
         self.update_host(url)
-        if not headers and skip_auto_headers is None and type(self) is ClientRequest:
+        plain = type(self) is ClientRequest  # a subclass has each update_*() hook called
+        if plain and not headers and skip_auto_headers is None:
             # Only the automatic headers (the common request): built in one call.
             host = url.host_port_subcomponent
             assert host is not None
@@ -276,14 +277,19 @@ class ClientRequest:
         # The steps below are skipped when they have nothing to do (the common GET).
         if cookies:
             self.update_cookies(cookies)
-        self.update_content_encoding(data)
+        if data is not None or not plain:
+            self.update_content_encoding(data)
+        else:
+            self.compress = None  # nothing to compress
         if auth is not None or self.auth is not None or trust_env:
             self.update_auth(auth, trust_env)
         if proxy is not None or proxy_auth is not None or proxy_headers is not None:
             self.update_proxy(proxy, proxy_auth, proxy_headers)
-        self.update_body_from_data(data)
         if data is not None or self.method not in self.GET_METHODS:
+            self.update_body_from_data(data)
             self.update_transfer_encoding()
+        elif not plain:
+            self.update_body_from_data(data)
         if expect100 or hdrs.EXPECT in self.headers:
             self.update_expect_continue(expect100)
 
@@ -604,8 +610,16 @@ class ClientRequest:
         elif (
             self.body is None and self._continue is None and not self.compress and not self.chunked
         ):
-            # No body (the common GET): the head leaves in one write, without a writer.
+            # No body (the common GET): the head leaves in one write, without a
+            # writer, and before the response is built (the server works meanwhile).
             head = self._head()
+            transport = protocol.transport
+            try:
+                if transport is None or transport.is_closing():
+                    raise ConnectionResetError("Cannot write to closing transport")
+                transport.write(head)
+            except OSError as exc:
+                raise self._os_error(exc) from exc
             response = self.response_class(
                 self.method,
                 self.original_url,
@@ -618,15 +632,11 @@ class ClientRequest:
                 session=self._session,
             )
             self.response = response
-            transport = protocol.transport
-            try:
-                if transport is None or transport.is_closing():
-                    raise ConnectionResetError("Cannot write to closing transport")
-                transport.write(head)
-                if protocol.writing_paused:
+            if protocol.writing_paused:
+                try:
                     await StreamWriter(protocol, self.loop).drain()
-            except OSError as exc:
-                raise self._os_error(exc) from exc
+                except OSError as exc:
+                    raise self._os_error(exc) from exc
             return response
         else:
             writer = StreamWriter(protocol, self.loop)
