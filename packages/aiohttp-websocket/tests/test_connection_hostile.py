@@ -453,3 +453,17 @@ async def test_huge_announced_frame_is_1009_before_its_payload(side: Any) -> Non
         peer.writer.write(header + b"x" * 1000)
         await expect_error(ours, 1009)
         await peer.expect_close(1009)
+
+
+@pytest.mark.parametrize("side", SIDES, ids=SIDE_IDS)
+async def test_close_against_a_ping_flood_ends_at_the_close_timeout(side: Any) -> None:
+    """The close timeout bounds the whole wait for the peer's close frame."""
+    async with side() as (peer, ours, _):
+        ours._close_timeout = 0.2
+        flood = asyncio.ensure_future(peer.flood(peer.frame(OP_PING, b"p") * 100, 10**6))
+        try:
+            assert await asyncio.wait_for(ours.close(), T) is True
+        finally:
+            flood.cancel()
+        assert ours.close_code == 1006
+        assert isinstance(ours.exception(), asyncio.TimeoutError)

@@ -590,9 +590,20 @@ class WebSocketConnection:
             if self._closing:
                 self._close_transport()
                 return True
+        # One deadline for the whole wait: a peer sending anything but its close
+        # frame (a ping flood) cannot stretch it message by message.
+        loop = self._loop
+        timeout = self._close_timeout
+        deadline = loop.time() + timeout if timeout else None
         try:
             while True:
-                msg = await reader.read(self._close_timeout)
+                if deadline is None:
+                    msg = await reader.read()
+                else:
+                    remaining = deadline - loop.time()
+                    if remaining <= 0:
+                        raise asyncio.TimeoutError
+                    msg = await reader.read(remaining)
                 if msg.type is _CLOSE:
                     self._set_code_close_transport(msg.data)
                     return True
