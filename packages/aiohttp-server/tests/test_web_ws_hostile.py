@@ -15,6 +15,8 @@ import zlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+import pytest
+
 from aiohttp_server.web_protocol import RequestHandler
 from aiohttp_server.web_request import BaseRequest
 from aiohttp_server.web_response import StreamResponse
@@ -160,3 +162,39 @@ async def test_ping_flood_to_a_handler_that_does_not_read_pauses_the_connection(
         finally:
             flood.cancel()
             done.set()
+
+
+@pytest.mark.parametrize(
+    "offer",
+    [
+        b"permessage-deflate; server_max_window_bits=\xb2",
+        b"permessage-deflate; client_max_window_bits=" + b"9" * 5000,
+        b"permessage-deflate; server_max_window_bits=\xb9, x-unknown; a=b",
+    ],
+    ids=["superscript-digit", "5000-digits", "superscript-and-unknown"],
+)
+async def test_malformed_deflate_offer_is_ignored(offer: bytes) -> None:
+    """The handshake succeeds without compression; it is never a 500."""
+
+    async def handler(request: BaseRequest) -> StreamResponse:
+        ws = WebSocketResponse()
+        await ws.prepare(request)
+        await ws.close()
+        return ws
+
+    server = Server(handler)
+    srv = await asyncio.get_running_loop().create_server(server, "127.0.0.1", 0)
+    reader, writer = await asyncio.open_connection("127.0.0.1", srv.sockets[0].getsockname()[1])
+    try:
+        writer.write(
+            b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            b"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " + KEY.encode() + b"\r\n"
+            b"Sec-WebSocket-Extensions: " + offer + b"\r\n\r\n"
+        )
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), T)
+        assert head.startswith(b"HTTP/1.1 101 ")
+        assert b"sec-websocket-extensions" not in head.lower()
+    finally:
+        writer.close()
+        srv.close()
+        await asyncio.wait_for(server.shutdown(1.0), T)

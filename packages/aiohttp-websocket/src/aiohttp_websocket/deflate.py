@@ -60,10 +60,21 @@ def _parse_params(items: list[str]) -> dict[str, str | None] | None:
 
 
 def _window_bits(value: str | None, *, required: bool) -> int | None:
-    """Validate a ``*_max_window_bits`` value (8..15, no leading zeros or signs)."""
+    """Validate a ``*_max_window_bits`` value (8..15, no leading zeros or signs).
+
+    ASCII digits only and at most two of them: ``str.isdigit`` admits
+    characters ``int`` refuses (``"\xb2"``), and a long run of digits is
+    over ``int``'s conversion limit.
+    """
     if value is None:
         return None if not required else -1
-    if not value.isdigit() or value[0] == "0" or not 8 <= int(value) <= 15:
+    if (
+        not 0 < len(value) <= 2
+        or not value.isascii()
+        or not value.isdigit()
+        or value[0] == "0"
+        or not 8 <= int(value) <= 15
+    ):
         return -1
     return int(value)
 
