@@ -285,3 +285,13 @@ async def test_body_cut_short_is_an_error_not_a_hang(body: bytes) -> None:
     async with received(body) as (feeder, _):
         with pytest.raises(ValueError):
             await first_part(feeder)
+
+
+async def test_continuation_index_of_thousands_of_digits_is_ignored() -> None:
+    disposition = b"form-data; name=f; filename*" + b"9" * 5000 + b"=x; filename*0=a; filename*1=b"
+    body = b"--b\r\nContent-Disposition: " + disposition + b"\r\n\r\nv\r\n--b--\r\n"
+    async with received(body) as (feeder, _):
+        part = await first_part(feeder)
+        assert part.name == "f"
+        assert part.filename == "ab"
+        assert await asyncio.wait_for(part.read(), T) == b"v"

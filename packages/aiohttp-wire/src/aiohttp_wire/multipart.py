@@ -199,7 +199,9 @@ def content_disposition_filename(params: Mapping[str, str], name: str = "filenam
     for key, value in params.items():
         if key.startswith(prefix):
             match = _CONTINUATION_RE.match(key, len(name))
-            if match is not None:
+            # An index of thousands of digits is over int()'s conversion limit,
+            # and far past any run of pieces: ignored like any other gap.
+            if match is not None and len(match.group(1)) <= 9:
                 pieces.append((int(match.group(1)), value, bool(match.group(2))))
     if not pieces:
         return None
