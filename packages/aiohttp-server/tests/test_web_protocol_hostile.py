@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gzip
+import socket
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -21,6 +22,7 @@ import brotli
 import pytest
 
 from aiohttp_server.web_app import Application
+from aiohttp_server.web_protocol import RequestHandler
 from aiohttp_server.web_request import BaseRequest, Request
 from aiohttp_server.web_response import Response, StreamResponse
 from aiohttp_server.web_runner import AppRunner, TCPSite
@@ -384,3 +386,127 @@ async def test_pipelined_requests_are_served_in_order_after_a_split_head() -> No
             writer.close()
     assert answer.count(b"HTTP/1.1 200 OK") == 2
     assert answer.endswith(b"3")
+
+
+async def test_pipelining_flood_stops_reading() -> None:
+    """A peer pipelining requests without reading answers: the server stops reading.
+
+    The queue of parsed requests stays bounded; unbounded, it holds every
+    request the peer sent (tens of thousands here).
+    """
+    handlers: list[RequestHandler] = []
+    bounded = asyncio.Event()
+    overflow = asyncio.Event()
+
+    class Watched(RequestHandler):
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if len(self._messages) > 20000:
+                overflow.set()
+
+        def _check(self) -> None:
+            if self._reading_paused and self.writing_paused:
+                bounded.set()
+
+        def pause_reading(self) -> None:
+            super().pause_reading()
+            self._check()
+
+        def pause_writing(self) -> None:
+            super().pause_writing()
+            self._check()
+
+    class WatchedServer(Server):
+        def __call__(self) -> RequestHandler:
+            handler = Watched(self, loop=asyncio.get_running_loop())
+            handlers.append(handler)
+            return handler
+
+    async def handler(request: BaseRequest) -> StreamResponse:
+        return Response(text="x" * 100)
+
+    server = WatchedServer(handler)
+    loop = asyncio.get_running_loop()
+    srv = await loop.create_server(server, "127.0.0.1", 0)
+    port = srv.sockets[0].getsockname()[1]
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.setblocking(False)
+    await loop.sock_connect(sock, ("127.0.0.1", port))
+    data = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" * 200_000
+
+    async def push() -> None:
+        await loop.sock_sendall(sock, data)
+
+    sender = asyncio.ensure_future(push())
+    try:
+        async with asyncio.timeout(GUARD):
+            await asyncio.wait(
+                [asyncio.ensure_future(bounded.wait()), asyncio.ensure_future(overflow.wait())],
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+        assert not overflow.is_set()
+        assert len(handlers[0]._messages) < 20000
+    finally:
+        sender.cancel()
+        sock.close()
+        srv.close()
+        await server.shutdown(1.0)
+
+
+async def test_thousands_of_empty_multipart_fields_are_bounded_by_client_max_size() -> None:
+    part = b"--b\r\nContent-Disposition: form-data; name=f\r\n\r\n\r\n"
+    body = part * 20000 + b"--b--\r\n"
+    head = (
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+        b"Content-Length: %d\r\n\r\n" % len(body)
+    )
+    async with serve_app(_app_reading("post", client_max_size=64 * 1024)) as port:
+        answer = await flood(port, head + body, b"", 0, until_close=False)
+    assert status_of(answer) == 413
+
+
+async def test_bytes_after_an_upgrade_request_pause_reading() -> None:
+    """While the upgrade's handler decides, a flood after the head is not held unbounded."""
+    handlers: list[RequestHandler] = []
+    release = asyncio.Event()
+    paused = asyncio.Event()
+
+    class Watched(RequestHandler):
+        def pause_reading(self) -> None:
+            super().pause_reading()
+            paused.set()
+
+    class WatchedServer(Server):
+        def __call__(self) -> RequestHandler:
+            handler = Watched(self, loop=asyncio.get_running_loop())
+            handlers.append(handler)
+            return handler
+
+    async def handler(request: BaseRequest) -> StreamResponse:
+        await release.wait()
+        return Response(text="declined")
+
+    server = WatchedServer(handler)
+    srv = await asyncio.get_running_loop().create_server(server, "127.0.0.1", 0)
+    _reader, writer = await asyncio.open_connection("127.0.0.1", srv.sockets[0].getsockname()[1])
+
+    async def flood() -> None:
+        with contextlib.suppress(ConnectionError):
+            writer.write(
+                b"GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: custom\r\n\r\n"
+            )
+            for _ in range(4096):
+                writer.write(b"z" * 65536)
+                await writer.drain()
+
+    sender = asyncio.ensure_future(flood())
+    try:
+        await asyncio.wait_for(paused.wait(), GUARD)
+        assert len(handlers[0]._message_tail) < 4 * 1024 * 1024
+    finally:
+        release.set()
+        sender.cancel()
+        writer.close()
+        srv.close()
+        await server.shutdown(1.0)

@@ -55,6 +55,10 @@ _RequestFactory = Callable[..., BaseRequest]
 
 _EAGER = sys.version_info >= (3, 12)
 
+#: Parsed requests queued behind the one being served before reading pauses:
+#: a peer pipelining without reading the answers cannot grow the queue further.
+_MAX_PIPELINED = 16
+
 
 class RequestPayloadError(Exception):
     """The request body could not be read (framing or decoding error)."""
@@ -171,6 +175,7 @@ class RequestHandler(BaseProtocol):
 
         self._upgrade = False
         self._message_tail = b""
+        self._tail_limit = 2 * read_bufsize
         self._payload_parser: _DataParser | None = None
 
         self.access_logger: AbstractAccessLogger | AbstractAsyncAccessLogger | None = None
@@ -261,8 +266,11 @@ class RequestHandler(BaseProtocol):
             self._payload_parser.feed_data(data)
             return
         if self._upgrade:
-            # The handler of the upgrade request decides what these bytes are.
-            self._message_tail += data
+            # The handler of the upgrade request decides what these bytes are;
+            # until then at most about two read buffers of them are held.
+            tail = self._message_tail = self._message_tail + data
+            if len(tail) > self._tail_limit:
+                self.pause_reading()
             return
         parser = self._request_parser
         if parser is None or self._force_close:
@@ -284,7 +292,10 @@ class RequestHandler(BaseProtocol):
             self._upgrade = True
             self._message_tail = tail
         if messages:
-            self._messages.extend(messages)
+            queued = self._messages
+            queued.extend(messages)
+            if len(queued) > _MAX_PIPELINED:
+                self.pause_reading()
             if not self._running:
                 self._start_task()
 
@@ -300,6 +311,9 @@ class RequestHandler(BaseProtocol):
         self._payload_parser = parser
         self._upgrade = False
         tail, self._message_tail = self._message_tail, b""
+        if self._reading_paused:
+            # Paused while the tail piled up; the new parser may pause again.
+            self.resume_reading()
         if tail:
             parser.feed_data(tail)
 
@@ -506,8 +520,9 @@ class RequestHandler(BaseProtocol):
                 if not payload.is_eof() and not await self._linger(payload):
                     keep = False
                     break
-                if self._reading_paused:
-                    # A body left unread may have paused reading: the next request needs it.
+                if self._reading_paused and len(messages) <= _MAX_PIPELINED // 2:
+                    # A body left unread (or a full queue) paused reading: the next
+                    # request needs it.
                     self.resume_reading()
         except asyncio.CancelledError:
             self.log_debug("Request handler cancelled")

@@ -529,6 +529,10 @@ class BaseRequest(MutableMapping[str, Any]):
             if name is None:
                 raise ValueError("Multipart field missing name.")
             field_ct = field.headers.get(hdrs.CONTENT_TYPE)
+            # A part's head counts too: thousands of empty parts are a large body.
+            size += sum(len(k) + len(v) + 4 for k, v in field.headers.items())
+            if 0 < max_size < size:
+                raise HTTPRequestEntityTooLarge(max_size=max_size, actual_size=size)
             # An empty filename is what browsers send for an empty file input.
             if field.filename:
                 tmp = await self._loop.run_in_executor(None, tempfile.TemporaryFile)
