@@ -467,3 +467,21 @@ async def test_close_against_a_ping_flood_ends_at_the_close_timeout(side: Any) -
             flood.cancel()
         assert ours.close_code == 1006
         assert isinstance(ours.exception(), asyncio.TimeoutError)
+
+
+@pytest.mark.parametrize("side", SIDES, ids=SIDE_IDS)
+async def test_messages_before_a_violation_in_the_same_read_are_delivered(side: Any) -> None:
+    async with side() as (peer, ours, _):
+        peer.writer.write(peer.frame(OP_TEXT, b"first") + b"\xff\x00")
+        msg = await asyncio.wait_for(ours.receive(), T)
+        assert msg.type is WSMsgType.TEXT and msg.data == "first"
+        await expect_error(ours, 1002)
+
+
+@pytest.mark.parametrize("side", SIDES, ids=SIDE_IDS)
+async def test_bytes_after_close_in_the_same_read_are_ignored(side: Any) -> None:
+    async with side() as (peer, ours, _):
+        ours._autoclose = False
+        peer.writer.write(peer.frame(OP_CLOSE, struct.pack("!H", 1000) + b"bye") + b"\xff garbage")
+        msg = await asyncio.wait_for(ours.receive(), T)
+        assert msg.type is WSMsgType.CLOSE and msg.data == 1000 and msg.extra == "bye"

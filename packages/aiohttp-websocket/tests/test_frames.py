@@ -325,3 +325,20 @@ def test_rsv1_rules_with_compression() -> None:
 
 def test_opcode_constants() -> None:
     assert (OP_CONTINUATION, OP_TEXT, OP_BINARY, OP_CLOSE, OP_PING) == (0, 1, 2, 8, 9)
+
+
+def test_frames_before_a_violation_come_first_then_the_error() -> None:
+    parser = FrameParser(masked=False)
+    good = build_frame(OP_TEXT, b"first")
+    # An opcode that RFC 6455 reserves follows a good frame in the same data.
+    assert parser.feed(good + b"\x83\x00") == [(True, False, OP_TEXT, b"first")]
+    assert isinstance(parser.error, WebSocketError)
+    with pytest.raises(WebSocketError):
+        parser.feed(good)
+
+
+def test_a_violation_alone_raises_at_once() -> None:
+    parser = FrameParser(masked=False)
+    with pytest.raises(WebSocketError):
+        parser.feed(b"\x83\x00")
+    assert parser.error is None

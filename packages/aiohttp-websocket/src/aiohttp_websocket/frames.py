@@ -252,6 +252,7 @@ class FrameParser:
         "_need",
         "_parts",
         "_pending",
+        "error",
         "masked",
         "max_size",
         "rsv1_allowed",
@@ -273,6 +274,8 @@ class FrameParser:
         self._filled = 0
         self._left = 0
         self._pending: tuple[bool, bool, int, bytes] = (True, False, 0, b"")
+        #: A violation met after complete frames, which ``feed`` returned first.
+        self.error: WebSocketError | None = None
 
     @property
     def idle(self) -> bool:
@@ -280,7 +283,14 @@ class FrameParser:
         return not self._buf and self._parts is None
 
     def feed(self, data: bytes) -> list[Frame]:
-        """Parse as many complete frames as ``data`` and the buffered bytes hold."""
+        """Parse as many complete frames as ``data`` and the buffered bytes hold.
+
+        A violation raises :class:`WebSocketError`; when complete frames came
+        before it in the same data, they are returned first and the error is
+        kept in :attr:`error` (and raised by the next call).
+        """
+        if self.error is not None:
+            raise self.error
         if type(data) is not bytes:
             # Pieces of a large frame are kept: never a caller's reusable buffer.
             data = bytes(data)
@@ -294,7 +304,14 @@ class FrameParser:
             data = bytes(buf)
             buf.clear()
         frames: list[Frame] = []
-        pos = self._parse(data, frames)
+        try:
+            pos = self._parse(data, frames)
+        except WebSocketError as exc:
+            if not frames:
+                raise
+            # The frames before the violation are delivered; the caller checks ``error``.
+            self.error = exc
+            return frames
         if pos < len(data):
             buf += memoryview(data)[pos:]
         return frames

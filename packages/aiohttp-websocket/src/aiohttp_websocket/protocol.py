@@ -163,6 +163,10 @@ class WebSocketProtocol:
             else:
                 self._receive_close(payload)
                 return
+        error = self._parser.error
+        if error is not None:
+            # A violation after the frames above, in the same data.
+            self._fail(error)
 
     def receive_single(self, data: bytes) -> WSMessage | None:
         """Fast path: the message of ``data`` when it is one whole, valid FIN TEXT/BINARY frame.
