@@ -164,12 +164,10 @@ async def test_handler_cancellation_flag_is_kept() -> None:
     assert Server(hello, handler_cancellation=True).handler_cancellation is True
 
 
-async def test_first_server_settles_malloc_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The large-block free that moves glibc's thresholds happens once per process.
-    from aiohttp_server import web_server
+async def test_first_server_settles_malloc(monkeypatch: pytest.MonkeyPatch) -> None:
+    # aiohttp_wire.allocator's one-time free (see test_allocator.py there).
+    from aiohttp_wire import allocator
 
-    monkeypatch.setattr(web_server, "_malloc_settled", False)
+    monkeypatch.setattr(allocator, "_settled", False)
     Server(hello)
-    assert web_server._malloc_settled
-    Server(hello)
-    assert web_server._malloc_settled
+    assert allocator._settled

@@ -23,6 +23,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 
 from aiohttp_wire import hdrs
 from aiohttp_wire.abc import AbstractResolver, ResolveResult
+from aiohttp_wire.allocator import settle_malloc
 from aiohttp_wire.helpers import BasicAuth, ceil_timeout, is_ip_address, sentinel
 
 from .client_exceptions import (
@@ -62,30 +63,6 @@ SocketFactoryType = Callable[[AddrInfoType], socket.socket]
 HIGH_LEVEL_SCHEMA_SET = frozenset({"http", "https", "ws", "wss"})
 
 _SSLArg = ssl.SSLContext | bool | Fingerprint
-#: Size of the block ``_settle_malloc`` frees: well above asyncio's 256 KiB reads.
-_MALLOC_PRIMER = 4 << 20
-_malloc_settled = False
-
-
-def _settle_malloc() -> None:
-    """Free one large block so that glibc's malloc stops mapping memory for every read.
-
-    asyncio reads up to 256 KiB at a time into a fresh buffer and shrinks it
-    to what arrived. glibc serves blocks above its mmap threshold (128 KiB
-    at start) with ``mmap``, so until that threshold moves every response
-    costs an ``mmap``, an ``mremap``, a ``munmap`` and a page fault: about a
-    fifth of a small GET's CPU time, mostly in the kernel. Freeing a block
-    larger than the threshold raises it to that size (glibc's dynamic
-    threshold, which long-running processes reach by accident), and the
-    reads then come from the heap. ``bytes(n)`` is calloc'ed, so no page of
-    it is touched; on other allocators this is a harmless allocation.
-    """
-    global _malloc_settled
-    if not _malloc_settled:
-        _malloc_settled = True
-        bytes(_MALLOC_PRIMER)
-
-
 _CLEANUP_CLOSED_PERIOD = 2.0
 # Python fixed the leak of aborted TLS transports in these versions.
 _NEEDS_CLEANUP_CLOSED = sys.version_info < (3, 12, 7) or (3, 13) <= sys.version_info < (3, 13, 1)
@@ -250,7 +227,7 @@ class BaseConnector:
         self._cleanup_closed_transports: list[asyncio.Transport] = []
         self._cleanup_closed_handle: asyncio.TimerHandle | None = None
         self._factory: Callable[[], ResponseHandler] = lambda: ResponseHandler(loop)
-        _settle_malloc()
+        settle_malloc()
 
     def __del__(self, _warnings: Any = warnings) -> None:
         if self._closed or not self._conns:

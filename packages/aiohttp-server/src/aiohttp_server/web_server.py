@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp_wire.abc import AbstractStreamWriter
+from aiohttp_wire.allocator import settle_malloc
 from aiohttp_wire.http_parser import RawRequestMessage
 from aiohttp_wire.streams import StreamReader
 
@@ -28,36 +29,6 @@ _RequestFactory = Callable[
 ]
 
 _HANDLER_OPTIONS = frozenset(inspect.signature(RequestHandler).parameters) - {"manager", "loop"}
-
-
-#: Size of the block ``_settle_malloc`` frees: above asyncio's 256 KiB reads and
-#: the default 1 MiB ``client_max_size``, and large enough that the trim
-#: threshold it implies (twice this) exceeds what a few dozen connections
-#: echoing 64 KiB bodies hold at once (each holds its read, the body and the
-#: joined response for a moment); with 1 MiB a 32-connection echo still
-#: trimmed and regrew the heap, 1-3 page faults per request.
-_MALLOC_PRIMER = 4 << 20
-_malloc_settled = False
-
-
-def _settle_malloc() -> None:
-    """Free one large block so that glibc's malloc stops churning on large request bodies.
-
-    glibc serves blocks above its mmap threshold (128 KiB at start) with
-    ``mmap`` and gives the heap top back to the system once 128 KiB of it
-    are free. asyncio reads up to 256 KiB at a time and shrinks the buffer
-    to what arrived, so until the thresholds move every request with a large
-    body maps or grows and trims memory, and page-faults it in again (about
-    15 faults per 64 KiB request). Freeing a block larger than the threshold
-    raises it to that size and the trim threshold to twice that (glibc's
-    dynamic threshold, which most long-running processes reach by
-    accident). ``bytes(n)`` is calloc'ed, so no page of it is touched; on
-    other allocators this is a harmless allocation.
-    """
-    global _malloc_settled
-    if not _malloc_settled:
-        _malloc_settled = True
-        bytes(_MALLOC_PRIMER)
 
 
 class Server:
@@ -83,7 +54,7 @@ class Server:
         self.request_handler = handler
         self.request_factory: _RequestFactory = request_factory or self._make_request
         self.handler_cancellation = handler_cancellation
-        _settle_malloc()
+        settle_malloc()
 
     @property
     def connections(self) -> list[RequestHandler]:
