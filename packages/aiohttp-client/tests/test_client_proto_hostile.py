@@ -237,3 +237,45 @@ async def test_early_response_while_the_request_body_is_still_sent(
     except (ClientPayloadError, ConnectionError, ServerDisconnectedError) as exc:
         pytest.fail(f"the early response was lost: {exc!r}")
     assert (status, data) == (413, b"big")
+
+
+async def test_bytes_after_an_unclaimed_101_pause_reading() -> None:
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(
+            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: foo\r\nConnection: Upgrade\r\n\r\n"
+        )
+        with contextlib.suppress(ConnectionError):
+            for _ in range(4096):
+                writer.write(b"z" * 65536)
+                await writer.drain()
+
+    srv = await asyncio.start_server(handle, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{srv.sockets[0].getsockname()[1]}/"
+
+    async def run() -> None:
+        async with ClientSession() as session:
+            resp = await session.get(url)
+            assert resp.status == 101
+            assert resp.connection is not None
+            proto = resp.connection.protocol
+            assert proto is not None
+            paused = asyncio.Event()
+            pause = proto.pause_reading
+
+            def pause_reading() -> None:
+                pause()
+                paused.set()
+
+            proto.pause_reading = pause_reading  # type: ignore[method-assign]
+            if proto._reading_paused:
+                paused.set()
+            await paused.wait()
+            assert len(proto._tail) < 4 * 1024 * 1024
+            resp.close()
+
+    try:
+        await asyncio.wait_for(run(), 10)
+    finally:
+        srv.close()

@@ -331,6 +331,7 @@ async def test_tunnel_with_fingerprint(https_port: int, ca: trustme.CA) -> None:
     [
         b"garbage\r\n\r\n",
         b"HTTP/1.1 2x0 Odd\r\n\r\n",
+        "HTTP/1.1 \xb2\xb2\xb2 Superscript digits\r\n\r\n".encode("latin-1"),
         b"HTTP/1.1 200 OK",  # then the proxy hangs up without finishing the head
         b"HTTP/1.1 200 OK\r\n" + b"X: y\r\n" * 20000,  # a head that never ends
     ],

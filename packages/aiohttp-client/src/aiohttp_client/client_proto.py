@@ -29,6 +29,9 @@ __all__ = ("ResponseHandler",)
 
 _Message = tuple[RawResponseMessage, StreamReader]
 
+#: Bytes after an upgrade response held until a parser takes them over.
+_TAIL_LIMIT = 2**17
+
 
 class ResponseHandler(BaseProtocol):
     """Parses responses off one connection and hands them to the waiting request."""
@@ -146,7 +149,10 @@ class ResponseHandler(BaseProtocol):
             if self._upgrade_parser is not None:
                 self._feed_upgrade_parser(data)
             else:
-                self._tail += data
+                # Held for set_parser(): at most about two reads, then reading pauses.
+                tail = self._tail = self._tail + data
+                if len(tail) > _TAIL_LIMIT:
+                    self.pause_reading()
             return
         parser = self._parser
         if parser is None:
@@ -320,6 +326,9 @@ class ResponseHandler(BaseProtocol):
         self._upgrade_parser = parser
         self._upgrade_payload = payload
         self._drop_timeout()
+        if self._reading_paused:
+            # Paused while the tail piled up; the new parser may pause again.
+            self.resume_reading()
         if self._tail:
             data, self._tail = self._tail, b""
             self._feed_upgrade_parser(data)

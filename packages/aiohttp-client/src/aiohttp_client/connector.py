@@ -1179,7 +1179,7 @@ def _parse_proxy_head(head: bytes, key: ConnectionKey) -> tuple[int, str, CIMult
     if (
         len(parts) < 2
         or not parts[0].startswith("HTTP/1.")
-        or not (len(parts[1]) == 3 and parts[1].isdigit())
+        or not (len(parts[1]) == 3 and parts[1].isascii() and parts[1].isdigit())
     ):
         raise ClientProxyConnectionError(
             key, OSError(f"Malformed answer to CONNECT: {status_line!r}")
