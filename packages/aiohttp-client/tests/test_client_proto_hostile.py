@@ -240,7 +240,6 @@ async def test_early_response_while_the_request_body_is_still_sent(
 
 
 async def test_bytes_after_an_unclaimed_101_pause_reading() -> None:
-
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await reader.readuntil(b"\r\n\r\n")
         writer.write(
