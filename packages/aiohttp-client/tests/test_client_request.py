@@ -282,7 +282,14 @@ async def test_bodiless_head_with_only_automatic_headers_is_memoised(
     assert first == second
     assert first.startswith(b"GET /p?q=1 HTTP/1.1\r\nHost: example.com:8080\r\nAccept: */*\r\n")
     assert first.endswith(b"\r\n\r\n")
-    assert list(memo) == [("GET /p?q=1 HTTP/1.1", "example.com:8080")]
+    assert list(memo) == [
+        (
+            "GET /p?q=1 HTTP/1.1",
+            "example.com:8080",
+            client_reqrep.USER_AGENT,
+            client_reqrep.ACCEPT_ENCODING,
+        )
+    ]
     # Given headers (even only a repeated Host) are serialised as given, not memoised.
     transport.writes.clear()
     req = ClientRequest("GET", url, headers={"Host": "other"})
@@ -313,6 +320,16 @@ async def test_headers_changed_after_the_request_is_built_are_sent(
     assert b"Accept: text/html\r\n" in with_replaced and b"Accept: */*" not in with_replaced
     assert b"User-Agent" in plain and b"User-Agent" not in with_removed
     assert with_moved.startswith(b"GET /elsewhere HTTP/1.1\r\nHost: example.com\r\n")
+
+
+async def test_a_patched_default_user_agent_is_sent(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(client_reqrep, "_AUTO_HEADS", {})
+    conn, transport = _recording_connection()
+    url = URL("http://example.com/p")
+    await ClientRequest("GET", url).send(conn)  # memoises this URL's head
+    monkeypatch.setattr(client_reqrep, "USER_AGENT", "patched/1.0")
+    await ClientRequest("GET", url).send(conn)
+    assert b"User-Agent: patched/1.0\r\n" in transport.writes[-1]
 
 
 async def test_memoised_heads_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -80,9 +80,10 @@ USER_AGENT = f"Python/{sys.version_info[0]}.{sys.version_info[1]} aiohttp/3.13.3
 _EXPECT_100 = "100-continue"
 _COOKIE_CODER = SimpleCookie()  # quotes plain cookie values as http.cookies does
 _tuple_new = tuple.__new__
-# Heads of requests that carry only the automatic headers, by (start line, Host):
+# Heads of requests that carry only the automatic headers, by start line, Host
+# and the default User-Agent and Accept-Encoding:
 # serialised once, then reused (bounded, cleared whole when full).
-_AUTO_HEADS: dict[tuple[str, str], bytes] = {}
+_AUTO_HEADS: dict[tuple[str, str, str, str], bytes] = {}
 _AUTO_HEADS_SIZE = 256
 
 
@@ -577,7 +578,8 @@ class ClientRequest:
         auto = self._auto_headers
         if auto is None or auto[1] != getversion(headers):  # type: ignore[arg-type]
             return serialize_headers(status_line, headers)
-        key = (status_line, auto[0])
+        # The module's defaults are part of the key: patching them is seen.
+        key = (status_line, auto[0], USER_AGENT, ACCEPT_ENCODING)
         head = _AUTO_HEADS.get(key)
         if head is None:
             head = serialize_headers(status_line, headers)
