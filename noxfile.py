@@ -37,7 +37,7 @@ SYSTEM_PROGRAMS = {
     "aiohttp-server": ["curl", "chromium"],
 }
 #: Packages with an optional C accelerator: tested with it and without it.
-C_ACCELERATED = {"aiohttp-websocket"}
+C_ACCELERATED = {"aiohttp-websocket", "aiohttp-wire"}
 
 
 def _junit(name: str) -> str:

@@ -148,6 +148,12 @@ def test_repeated_request_line_still_checks_host() -> None:
         p.receive_data(req("GET /h HTTP/1.1\nX: 1\n\n"))
 
 
+@pytest.fixture
+def python_header_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Header blocks split by the Python code (its line memo), not the C accelerator."""
+    monkeypatch.setattr(http_parser, "C_PARSE_HEADER_BLOCK", None)
+
+
 def test_repeated_field_lines_give_equal_heads() -> None:
     # Field lines are memoised; a repeat gives the same names (as received) and values.
     data = req("GET / HTTP/1.1\nhOsT: a\nX-Same:  v  \nCookie: k=1\n\n")
@@ -182,6 +188,7 @@ def test_lenient_only_line_seen_in_a_response_is_still_refused_in_a_request() ->
         RequestParser().receive_data(b"GET / HTTP/1.1\r\nHost: a\r\nX: a\x01b\r\n\r\n")
 
 
+@pytest.mark.usefixtures("python_header_blocks")
 def test_field_line_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(http_parser, "_FIELD_CACHE_SIZE", 3)
     monkeypatch.setattr(http_parser, "_FIELD_LINES", {})
@@ -197,6 +204,7 @@ def test_field_line_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         assert len(http_parser._FIELD_LINES) <= 3
 
 
+@pytest.mark.usefixtures("python_header_blocks")
 def test_heads_of_many_new_lines_are_memoised_unless_they_keep_coming(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -231,6 +239,7 @@ def test_heads_of_many_new_lines_are_memoised_unless_they_keep_coming(
         ("".join(f"Y-{i}:  {i}: x \n" for i in range(5)), "4: x"),
     ],
 )
+@pytest.mark.usefixtures("python_header_blocks")
 def test_heads_parsed_whole_without_lookups_keep_every_check(
     lines: str, result: type[Exception] | str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -250,6 +259,7 @@ def test_heads_parsed_whole_without_lookups_keep_every_check(
             p.receive_data(data)
 
 
+@pytest.mark.usefixtures("python_header_blocks")
 def test_a_few_new_lines_are_memoised_when_they_come_again(monkeypatch: pytest.MonkeyPatch) -> None:
     memo: dict[bytes, Any] = {}
     monkeypatch.setattr(http_parser, "_FIELD_LINES", memo)

@@ -26,6 +26,7 @@ ends, obs-fold, read-until-close bodies).
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
@@ -116,6 +117,26 @@ class EndOfMessage(NamedTuple):
 Event = RawRequestMessage | RawResponseMessage | BodyData | EndOfMessage
 
 _MsgT = TypeVar("_MsgT", RawRequestMessage, RawResponseMessage)
+
+
+def _load_accelerator() -> Callable[[bytes, int], Any] | None:
+    """The C ``parse_header_block`` if it was built and is not disabled.
+
+    ``AIOHTTP_NO_EXTENSIONS`` (any non-empty value) keeps the pure-Python
+    parsing, as it keeps aiohttp's pure-Python code paths.
+    """
+    if os.environ.get("AIOHTTP_NO_EXTENSIONS"):
+        return None
+    try:
+        from ._http_head import parse_header_block
+    except ImportError:
+        return None
+    return parse_header_block
+
+
+#: The C header-block splitter (strictly valid blocks only; ``None`` otherwise,
+#: and the Python code below takes the block), or None without the accelerator.
+C_PARSE_HEADER_BLOCK: Final = _load_accelerator()
 
 # -- grammar ---------------------------------------------------------------------------
 
@@ -670,6 +691,10 @@ class _Parser(Generic[_MsgT]):
                 raise self._limit_error(
                     block, what, _line_too_long(what, self.max_field_size, longest)
                 )
+        if C_PARSE_HEADER_BLOCK is not None:
+            parsed = C_PARSE_HEADER_BLOCK(block, self.max_headers)
+            if parsed is not None:
+                return CIMultiDictProxy(CIMultiDict(parsed[0])), parsed[1]
         state = self._memo_state
         if state > 0:
             self._memo_state = state - 1
