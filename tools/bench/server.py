@@ -1,8 +1,11 @@
 """Web server benchmark: ``server_app.py`` under ``wrk`` load, ours against the real aiohttp.
 
 Endpoints (metric names): ``server.text`` (plain-text GET), ``server.json``
-(JSON GET), ``server.item`` (``GET /item/{id}``, a dynamic route) and
-``server.echo_64k`` (a 64 KiB POST echoed back). Each server process is pinned
+(JSON GET), ``server.item`` (``GET /item/{id}``, a dynamic route),
+``server.item_browser`` (the same route asked like a browser asks: eight
+more headers, the id, cookie, referer and request id new on every request,
+so nothing about the head repeats) and ``server.echo_64k`` (a 64 KiB POST
+echoed back). Each server process is pinned
 to CPU 0 (``taskset``) and loaded from CPU 1 by ``wrk`` (one thread,
 ``--connections`` keep-alive connections; without ``wrk`` a small asyncio
 load generator in this process stands in). Any non-2xx answer or socket
@@ -42,6 +45,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import os
 import re
@@ -51,7 +55,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,13 +66,50 @@ APP = HERE / "server_app.py"
 REAL_PYTHON = Path(os.environ.get("AIOHTTP_REAL_BENCH", "/tmp/aiohttp-real-bench")) / "bin/python"
 ECHO_SIZE = 64 * 1024
 
-#: metric -> (method, path, body size)
-SCENARIOS: dict[str, tuple[str, str, int]] = {
-    "server.text": ("GET", "/text", 0),
-    "server.json": ("GET", "/json", 0),
-    "server.item": ("GET", "/item/12345", 0),
-    "server.echo_64k": ("POST", "/echo", ECHO_SIZE),
+#: metric -> (method, path, body size, browser-like heads)
+SCENARIOS: dict[str, tuple[str, str, int, bool]] = {
+    "server.text": ("GET", "/text", 0, False),
+    "server.json": ("GET", "/json", 0, False),
+    "server.item": ("GET", "/item/12345", 0, False),
+    "server.item_browser": ("GET", "/item/", 0, True),
+    "server.echo_64k": ("POST", "/echo", ECHO_SIZE, False),
 }
+
+#: The fixed fields of a browser-like request; ``_BROWSER_VARYING`` adds the
+#: ones that change with each request (``{n}``: a request counter).
+_BROWSER_FIXED = (
+    ("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"),
+    ("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
+    ("Accept-Language", "en-US,en;q=0.9"),
+    ("Accept-Encoding", "gzip, deflate, br"),
+    ("Connection", "keep-alive"),
+)
+_BROWSER_VARYING = (
+    ("Referer", "https://example.com/page/{n}"),
+    ("Cookie", "session=s{n}; theme=dark; seen={n}"),
+    ("X-Request-Id", "req-{n}"),
+)
+
+
+def _browser_lua(path: str) -> str:
+    """A wrk ``request`` function sending browser-like heads, new values each time."""
+    fixed = "".join(f'  h["{k}"] = "{v}"\n' for k, v in _BROWSER_FIXED)
+    varying = "".join(
+        f'  h["{k}"] = "{v}"\n'.replace("{n}", '" .. n .. "') for k, v in _BROWSER_VARYING
+    )
+    return (
+        "n = 0\nrequest = function()\n  n = n + 1\n  local h = {}\n"
+        f"{fixed}{varying}"
+        f'  return wrk.format("GET", "{path}" .. n, h)\nend\n'
+    )
+
+
+def _browser_request(path: str, n: int) -> bytes:
+    """The head ``_browser_lua`` sends for request number ``n``."""
+    fields = [*_BROWSER_FIXED, *((k, v.replace("{n}", str(n))) for k, v in _BROWSER_VARYING)]
+    head = f"GET {path}{n} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    return (head + "".join(f"{k}: {v}\r\n" for k, v in fields) + "\r\n").encode()
+
 
 _UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}
 
@@ -200,11 +241,13 @@ def _seconds(text: str) -> float:
 
 
 def _wrk(
-    port: int, method: str, path: str, size: int, duration: float, conns: int
+    port: int, method: str, path: str, size: int, duration: float, conns: int, browser: bool
 ) -> tuple[float, float, int]:
     """Run wrk; return requests per second, p99 latency in seconds and the request count."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(f'wrk.method = "{method}"\n')
+        if browser:
+            script.write(_browser_lua(path))
         if size:
             script.write(f'wrk.body = string.rep("x", {size})\n')
             script.write('wrk.headers["Content-Type"] = "application/octet-stream"\n')
@@ -238,13 +281,17 @@ def _wrk(
 
 
 async def _one_connection(
-    port: int, request: bytes, size: int, deadline: float, latencies: list[float]
+    port: int,
+    make_request: Callable[[], bytes],
+    size: int,
+    deadline: float,
+    latencies: list[float],
 ) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         while time.monotonic() < deadline:
             start = time.monotonic()
-            writer.write(request)
+            writer.write(make_request())
             head = await reader.readuntil(b"\r\n\r\n")
             if not head.startswith(b"HTTP/1.1 200 "):
                 raise RuntimeError(f"unexpected answer: {head!r}")
@@ -260,17 +307,25 @@ async def _one_connection(
 
 
 async def _asyncio_load(
-    port: int, method: str, path: str, size: int, duration: float, conns: int
+    port: int, method: str, path: str, size: int, duration: float, conns: int, browser: bool
 ) -> tuple[float, float, int]:
     """Keep ``conns`` connections busy; return requests per second, p99 and the count."""
     head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
     if size:
         head += f"Content-Type: application/octet-stream\r\nContent-Length: {size}\r\n"
     request = head.encode() + b"\r\n" + b"x" * size
+    counter = itertools.count(1)
+
+    def make_request() -> bytes:
+        return _browser_request(path, next(counter)) if browser else request
+
     latencies: list[float] = []
     start = time.monotonic()
     await asyncio.gather(
-        *(_one_connection(port, request, size, start + duration, latencies) for _ in range(conns))
+        *(
+            _one_connection(port, make_request, size, start + duration, latencies)
+            for _ in range(conns)
+        )
     )
     elapsed = time.monotonic() - start
     latencies.sort()
@@ -279,11 +334,11 @@ async def _asyncio_load(
 
 
 def _load(
-    port: int, method: str, path: str, size: int, duration: float, conns: int
+    port: int, method: str, path: str, size: int, duration: float, conns: int, browser: bool
 ) -> tuple[float, float, int]:
     if shutil.which("wrk"):
-        return _wrk(port, method, path, size, duration, conns)
-    return asyncio.run(_asyncio_load(port, method, path, size, duration, conns))
+        return _wrk(port, method, path, size, duration, conns, browser)
+    return asyncio.run(_asyncio_load(port, method, path, size, duration, conns, browser))
 
 
 def import_seconds(side: Side, runs: int = 5) -> float:
@@ -318,14 +373,14 @@ def compare(sides: list[Side], duration: float, conns: int, rounds: int) -> None
         servers = [stack.enter_context(_server(side)) for side in sides]
         for side, (_, pid) in zip(sides, servers, strict=True):
             side.figures.rss_idle = _rss_mib(pid, "VmRSS")
-        for metric, (method, path, size) in SCENARIOS.items():
+        for metric, (method, path, size, browser) in SCENARIOS.items():
             for port, _ in servers:
                 # A short warm-up so that every server starts from warm caches.
-                _load(port, method, path, size, 1, conns)
+                _load(port, method, path, size, 1, conns, browser)
             for _ in range(rounds):
                 for side, (port, pid) in zip(sides, servers, strict=True):
                     before = _cpu_seconds(pid)
-                    rps, p99, count = _load(port, method, path, size, duration, conns)
+                    rps, p99, count = _load(port, method, path, size, duration, conns, browser)
                     after = _cpu_seconds(pid)
                     per_cpu = None
                     if before is not None and after is not None and after > before:
@@ -339,8 +394,8 @@ def compare(sides: list[Side], duration: float, conns: int, rounds: int) -> None
 
 def _profile(side: Side, path: str, duration: float, conns: int) -> None:
     with _server(side, profile=path) as (port, _):
-        for method, target, size in SCENARIOS.values():
-            _load(port, method, target, size, duration, conns)
+        for method, target, size, browser in SCENARIOS.values():
+            _load(port, method, target, size, duration, conns, browser)
     print(f"profile written to {path}; read it with: python -m pstats {path}")
 
 
