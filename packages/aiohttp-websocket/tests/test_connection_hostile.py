@@ -221,18 +221,24 @@ async def test_deflate_bomb_in_fragments_is_1009(side: Any) -> None:
             flood.cancel()
 
 
+def watch_pause_reading(proto: Any) -> asyncio.Event:
+    """An event set when ``proto`` pauses reading."""
+    paused = asyncio.Event()
+    original = proto.pause_reading
+
+    def pause_reading() -> None:
+        original()
+        paused.set()
+
+    proto.pause_reading = pause_reading
+    return paused
+
+
 @pytest.mark.parametrize("side", SIDES, ids=SIDE_IDS)
 async def test_ping_flood_while_not_reading_pauses_the_transport(side: Any) -> None:
     """Control frames count towards the queue's limit: a flood pauses reading."""
-    paused = asyncio.Event()
     async with side() as (peer, ours, proto):
-        original = proto.pause_reading
-
-        def pause_reading() -> None:
-            original()
-            paused.set()
-
-        proto.pause_reading = pause_reading  # type: ignore[method-assign]
+        paused = watch_pause_reading(proto)
         ping = peer.frame(OP_PING, b"p" * 125)
         flood = asyncio.ensure_future(peer.flood(ping * 1000, 10_000))
         try:
@@ -370,15 +376,8 @@ async def test_server_refuses_unmasked_and_client_refuses_masked_frames() -> Non
 
 
 async def test_pong_flood_while_not_reading_pauses_the_transport() -> None:
-    paused = asyncio.Event()
     async with our_server() as (peer, ours, proto):
-        original = proto.pause_reading
-
-        def pause_reading() -> None:
-            original()
-            paused.set()
-
-        proto.pause_reading = pause_reading  # type: ignore[method-assign]
+        paused = watch_pause_reading(proto)
         flood = asyncio.ensure_future(peer.flood(peer.frame(OP_PONG, b"") * 1000, 10_000))
         try:
             await asyncio.wait_for(paused.wait(), T)
@@ -395,15 +394,8 @@ async def test_empty_message_flood_while_not_reading_pauses_the_transport(
     side: Any, opcode: int
 ) -> None:
     """Every queued message counts towards the limit, even an empty one."""
-    paused = asyncio.Event()
     async with side() as (peer, ours, proto):
-        original = proto.pause_reading
-
-        def pause_reading() -> None:
-            original()
-            paused.set()
-
-        proto.pause_reading = pause_reading  # type: ignore[method-assign]
+        paused = watch_pause_reading(proto)
         flood = asyncio.ensure_future(peer.flood(peer.frame(opcode, b"") * 1000, 10_000))
         try:
             await asyncio.wait_for(paused.wait(), T)
