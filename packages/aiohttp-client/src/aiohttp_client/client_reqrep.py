@@ -588,6 +588,22 @@ class ClientRequest:
             _AUTO_HEADS[key] = head
         return head
 
+    def _new_response(self, continue100: asyncio.Future[bool] | None) -> ClientResponse:
+        """Build this request's response object and keep it as ``self.response``."""
+        response = self.response_class(
+            self.method,
+            self.original_url,
+            writer=None,
+            continue100=continue100,
+            timer=self._timer,
+            request_info=self.request_info,
+            traces=self._traces,
+            loop=self.loop,
+            session=self._session,
+        )
+        self.response = response
+        return response
+
     async def _on_chunk_sent(self, chunk: bytes) -> None:
         for trace in self._traces:
             await trace.send_request_chunk_sent(self.method, self.url, chunk)
@@ -622,18 +638,7 @@ class ClientRequest:
                 transport.write(head)
             except OSError as exc:
                 raise self._os_error(exc) from exc
-            response = self.response_class(
-                self.method,
-                self.original_url,
-                writer=None,
-                continue100=None,
-                timer=self._timer,
-                request_info=self.request_info,
-                traces=self._traces,
-                loop=self.loop,
-                session=self._session,
-            )
-            self.response = response
+            response = self._new_response(None)
             if protocol.writing_paused:
                 try:
                     await StreamWriter(protocol, self.loop).drain()
@@ -647,18 +652,7 @@ class ClientRequest:
         if self.chunked:
             writer.enable_chunking()
         writer.write_headers(self._status_line(), self.headers)
-        response = self.response_class(
-            self.method,
-            self.original_url,
-            writer=None,
-            continue100=self._continue,
-            timer=self._timer,
-            request_info=self.request_info,
-            traces=self._traces,
-            loop=self.loop,
-            session=self._session,
-        )
-        self.response = response
+        response = self._new_response(self._continue)
         body = self.body
         if self._continue is None and (
             body is None or (type(body).write is _BYTES_WRITE and (body.size or 0) <= _INLINE_BODY)
