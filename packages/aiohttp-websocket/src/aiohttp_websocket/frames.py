@@ -9,10 +9,11 @@ Message-level rules (fragment sequencing, UTF-8, close payloads) belong to
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from struct import Struct
 from typing import Final
+
+from aiohttp_wire.accelerators import load_accelerator
 
 from .models import WebSocketError, WSCloseCode
 
@@ -82,23 +83,8 @@ _DIRECT_MIN = 16384
 PIECE: Final = 128 * 1024
 
 
-def _load_accelerator() -> Callable[..., bytes] | None:
-    """The C ``mask(key, data, header=b"")`` if it was built and is not disabled.
-
-    ``AIOHTTP_NO_EXTENSIONS`` (any non-empty value) keeps the pure-Python
-    masking, as it keeps aiohttp's pure-Python code paths.
-    """
-    if os.environ.get("AIOHTTP_NO_EXTENSIONS"):
-        return None
-    try:
-        from ._mask import mask
-    except ImportError:
-        return None
-    return mask
-
-
 #: The C masking function, or None when masking runs in Python.
-C_MASK: Final = _load_accelerator()
+C_MASK: Final[Callable[..., bytes] | None] = load_accelerator("aiohttp_websocket._mask", "mask")
 
 
 def _apply_mask_py(mask: bytes, data: bytes) -> bytes:

@@ -26,7 +26,6 @@ ends, obs-fold, read-until-close bodies).
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
@@ -36,6 +35,7 @@ from multidict import CIMultiDict, CIMultiDictProxy, istr
 from yarl import URL
 
 from . import hdrs
+from .accelerators import load_accelerator
 from .base_protocol import BaseProtocol
 from .compression_utils import (
     DEFAULT_MAX_DECOMPRESS_SIZE,
@@ -119,24 +119,11 @@ Event = RawRequestMessage | RawResponseMessage | BodyData | EndOfMessage
 _MsgT = TypeVar("_MsgT", RawRequestMessage, RawResponseMessage)
 
 
-def _load_accelerator() -> Callable[[bytes, int], Any] | None:
-    """The C ``parse_header_block`` if it was built and is not disabled.
-
-    ``AIOHTTP_NO_EXTENSIONS`` (any non-empty value) keeps the pure-Python
-    parsing, as it keeps aiohttp's pure-Python code paths.
-    """
-    if os.environ.get("AIOHTTP_NO_EXTENSIONS"):
-        return None
-    try:
-        from ._http_head import parse_header_block
-    except ImportError:
-        return None
-    return parse_header_block
-
-
 #: The C header-block splitter (strictly valid blocks only; ``None`` otherwise,
 #: and the Python code below takes the block), or None without the accelerator.
-C_PARSE_HEADER_BLOCK: Final = _load_accelerator()
+C_PARSE_HEADER_BLOCK: Final[Callable[[bytes, int], Any] | None] = load_accelerator(
+    "aiohttp_wire._http_head", "parse_header_block"
+)
 
 # -- grammar ---------------------------------------------------------------------------
 
